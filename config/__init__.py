@@ -1,0 +1,5 @@
+# Load the Celery app whenever Django starts, so that @shared_task binds to it
+# (without this import, tasks bind to a default AMQP app: "Connection refused").
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,91 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Force(models.Model):
+    """A police force that FOI requests are sent to (the directory of forces)."""
+
+    class Nation(models.TextChoices):
+        ENGLAND = "england", "England"
+        WALES = "wales", "Wales"
+        SCOTLAND = "scotland", "Scotland"
+        NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+        UK = "uk", "UK-wide"
+
+    class Regime(models.TextChoices):
+        FOIA = "foia", "FOIA 2000"
+        FOISA = "foisa", "FOISA 2002 (Scotland)"
+
+    class Kind(models.TextChoices):
+        TERRITORIAL = "territorial", "Territorial"
+        SPECIAL = "special", "Special (UK-wide)"
+
+    name = models.CharField(max_length=120, unique=True)
+    short_name = models.CharField(max_length=60)
+    ons_code = models.CharField(
+        "ONS code", max_length=9, blank=True, help_text="ONS police force area code, if any."
+    )
+    nation = models.CharField(max_length=20, choices=Nation.choices)
+    regime = models.CharField("FOI regime", max_length=5, choices=Regime.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TERRITORIAL)
+    foi_email = models.EmailField("FOI email address", blank=True)
+    active = models.BooleanField(default=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text='Other names forces and spreadsheets use, separated by ";" '
+        '(e.g. "Met Police; MPS").',
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"],
+                condition=~models.Q(ons_code=""),
+                name="force_ons_code_unique_when_set",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self):
+        return [
+            alias.strip() for alias in self.aliases.replace("\n", ";").split(";") if alias.strip()
+        ]
+
+    def names(self):
+        """Every name this force answers to in a spreadsheet."""
+        return [self.name, self.short_name, self.ons_code, *self.alias_list]
+
+    def clean(self):
+        from forces.resolver import ForceResolver
+
+        clashes = ForceResolver(Force.objects.exclude(pk=self.pk)).clashes_with(self.names())
+        if clashes:
+            raise ValidationError(
+                {"aliases": f"Already used by another force: {'; '.join(clashes)}"}
+            )
+
+
+class Under18Population(models.Model):
+    """ONS mid-year estimate of children (under 18) in a force's area, for rates per 10,000."""
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="populations")
+    year = models.PositiveSmallIntegerField(
+        help_text="Mid-year estimate year; used for the financial year starting that year "
+        "(mid-2016 for 2016/17)."
+    )
+    under_18 = models.PositiveIntegerField("population under 18")
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["force__name", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "year"], name="one_population_per_force_year")
+        ]
+        verbose_name = "under-18 population"
+
+    def __str__(self):
+        return f"{self.force} mid-{self.year}: {self.under_18:,}"

@@ -1,0 +1,458 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from forces.models import Force
+
+measure_code_validator = RegexValidator(
+    r"^[a-z0-9_]+$",
+    "Use lower-case letters, digits and underscores, e.g. online_child_sexual_offences.",
+)
+
+
+class Campaign(models.Model):
+    """One FOI round: the same request sent to many forces, asking for figures by period."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    measure = models.CharField(max_length=80, validators=[measure_code_validator])
+    request_wording = models.TextField(
+        help_text="The request as sent. {{ force }} and {{ periods }} are filled in for each force."
+    )
+    periods = models.JSONField(
+        default=list,
+        help_text='Financial years asked for, oldest first, e.g. ["2015/16", "2016/17"].',
+    )
+    cloned_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped whenever figures or their verification change; the statistics snapshot records
+    # the version it was computed from, so a stale snapshot is visible (and repaired).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from returns.periods import normalise_period
+
+        try:
+            self.periods = [normalise_period(period) for period in self.periods or []]
+        except ValueError as error:
+            raise ValidationError({"periods": str(error)}) from None
+        if not self.periods:
+            raise ValidationError({"periods": "At least one period is needed."})
+        if len(set(self.periods)) != len(self.periods):
+            raise ValidationError({"periods": "A period is listed twice."})
+
+    def previous_period(self, period):
+        """The period before `period` in this campaign's list, or None for the first."""
+        index = self.periods.index(period)
+        return self.periods[index - 1] if index > 0 else None
+
+    def mark_data_changed(self):
+        Campaign.objects.filter(pk=self.pk).update(data_version=F("data_version") + 1)
+
+
+class NonWorkingDay(models.Model):
+    """A day off that `holidays` does not know yet (a new proclamation, a one-off bank holiday)."""
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", "Every force"
+        FOIA = "foia", "FOIA forces (outside Scotland)"
+        FOISA = "foisa", "Police Scotland (FOISA)"
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=120)
+    applies_to = models.CharField(max_length=5, choices=AppliesTo.choices, default=AppliesTo.ALL)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "extra non-working day"
+
+    def __str__(self):
+        return f"{self.date:%d %b %Y} {self.name}"
+
+    @classmethod
+    def for_regime(cls, regime):
+        """{date: name} of the extra days that apply to forces under `regime`."""
+        rows = cls.objects.filter(applies_to__in=[cls.AppliesTo.ALL, regime])
+        return {row.date: row.name for row in rows}
+
+
+class Exemption(models.Model):
+    """An exemption a force may cite: FOIA 2000 Part II sections, or FOISA 2002 Part 2."""
+
+    regime = models.CharField(max_length=5, choices=Force.Regime.choices)
+    section = models.CharField(max_length=10, help_text='e.g. "s.12"')
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["regime", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "section"], name="exemption_unique_section")
+        ]
+
+    def __str__(self):
+        return f"{self.get_regime_display()} {self.section} {self.title}"
+
+
+class FOIRequest(models.Model):
+    """One campaign's request to one force, with its statutory clock."""
+
+    class Status(models.TextChoices):
+        NOT_SENT = "not_sent", "Not sent"
+        AWAITING = "awaiting", "Awaiting response"
+        CLARIFICATION = "clarification", "Clarification requested (clock stopped)"
+        EXTENDED = "extended", "Public-interest extension"
+        ANSWERED = "answered", "Final response received"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Outcome(models.TextChoices):
+        FULL = "full", "Answered in full"
+        PART = "part", "Answered in part"
+        REFUSED = "refused", "Refused"
+        NOT_HELD = "not_held", "Information not held"
+
+    class ReviewOutcome(models.TextChoices):
+        UPHELD = "upheld", "Original decision upheld"
+        PARTLY = "partly", "Partly overturned"
+        OVERTURNED = "overturned", "Overturned"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="requests")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="requests")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.NOT_SENT)
+    reference = models.CharField("force's reference", max_length=80, blank=True)
+
+    sent_on = models.DateField(null=True, blank=True)
+    received_on = models.DateField(
+        null=True, blank=True, help_text="The day the force received it (the date of receipt)."
+    )
+    clarification_requested_on = models.DateField(null=True, blank=True)
+    clarification_received_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="FOIA s.1(3) / FOISA s.1(3): the clock restarts from the day the clarification "
+        "reaches the force.",
+    )
+    due_date = models.DateField(null=True, blank=True, editable=False)
+    extension_notice_on = models.DateField(
+        "extension notice received on",
+        null=True,
+        blank=True,
+        help_text="FOIA s.10(3) only: refusal notice extending the time for the public "
+        "interest test.",
+    )
+    extended_due_date = models.DateField("estimated date (extension)", null=True, blank=True)
+
+    responded_on = models.DateField("final response on", null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    exemptions = models.ManyToManyField(Exemption, blank=True)
+    response_note = models.TextField(blank=True)
+
+    internal_review_requested_on = models.DateField(null=True, blank=True)
+    internal_review_due_date = models.DateField(null=True, blank=True, editable=False)
+    internal_review_responded_on = models.DateField(null=True, blank=True)
+    internal_review_outcome = models.CharField(
+        max_length=10, choices=ReviewOutcome.choices, blank=True
+    )
+
+    commissioner_complaint_on = models.DateField(null=True, blank=True)
+    commissioner_reference = models.CharField(max_length=80, blank=True)
+    commissioner_decision_on = models.DateField(null=True, blank=True)
+    commissioner_outcome = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["campaign", "force__name"]
+        verbose_name = "FOI request"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "force"], name="one_request_per_force")
+        ]
+
+    def __str__(self):
+        return f"{self.force} — {self.campaign}"
+
+    @property
+    def regime(self):
+        return self.force.regime
+
+    @property
+    def clock_started_on(self):
+        """The date of receipt, or of the latest clarification, which restarts the clock."""
+        return self.clarification_received_on or self.received_on
+
+    @property
+    def has_final_response(self):
+        return self.responded_on is not None or self.status in (
+            self.Status.ANSWERED,
+            self.Status.WITHDRAWN,
+        )
+
+    @property
+    def effective_due_date(self):
+        return self.extended_due_date or self.due_date
+
+    def clean(self):
+        if (
+            self.force_id
+            and self.regime == Force.Regime.FOISA
+            and (self.extension_notice_on or self.extended_due_date)
+        ):
+            raise ValidationError(
+                {"extended_due_date": "FOISA 2002 has no public-interest extension."}
+            )
+        if self.responded_on and self.received_on and self.responded_on < self.received_on:
+            raise ValidationError({"responded_on": "The response cannot precede receipt."})
+
+
+class Correspondence(models.Model):
+    """Every message in or out for a request (a force's reply file is the source of its figures)."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", "Sent to force"
+        IN = "in", "Received from force"
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Request"
+        CLARIFICATION = "clarification", "Clarification"
+        CHASER = "chaser", "Chaser"
+        SECOND_CHASER = "second_chaser", "Second chaser"
+        INTERNAL_REVIEW = "internal_review", "Internal review request"
+        COMMISSIONER = "commissioner", "Commissioner complaint"
+        RESPONSE = "response", "Response"
+        REVIEW_RESPONSE = "review_response", "Internal review response"
+        OTHER = "other", "Other"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Drafted, not sent"
+        SENT = "sent", "Sent"
+        RECEIVED = "received", "Received"
+
+    CHASE_KINDS = ["chaser", "second_chaser", "internal_review", "commissioner"]
+
+    request = models.ForeignKey(FOIRequest, on_delete=models.CASCADE, related_name="correspondence")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.SENT)
+    date = models.DateField(help_text="Sent on (out) or received on (in).")
+    address = models.CharField("to / from", max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    attachment = models.FileField(upload_to="correspondence/%Y/%m/", blank=True)
+    needs_attention = models.CharField(
+        max_length=200, blank=True, help_text="Why staff must act on this by hand, if they must."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        verbose_name_plural = "correspondence"
+        constraints = [
+            # Each chase step is taken once, whatever re-runs or concurrent runs happen.
+            models.UniqueConstraint(
+                fields=["request", "kind"],
+                condition=Q(
+                    kind__in=["chaser", "second_chaser", "internal_review", "commissioner"]
+                ),
+                name="one_chase_step_of_each_kind",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} {self.get_direction_display().lower()} {self.date:%d/%m/%Y}"
+        )
+
+
+class EmailTemplate(models.Model):
+    """Editable wording of the messages the app sends (Django template syntax)."""
+
+    class Key(models.TextChoices):
+        REQUEST = "request", "Request"
+        CHASER = "chaser", "Chaser"
+        SECOND_CHASER = "second_chaser", "Second chaser"
+        INTERNAL_REVIEW = "internal_review", "Internal review request"
+        COMMISSIONER_COMPLAINT = (
+            "commissioner_complaint",
+            "Commissioner complaint (draft for staff)",
+        )
+        COMMISSIONER_NOTICE = "commissioner_notice", "Commissioner notice to the force"
+
+    key = models.CharField(max_length=24, choices=Key.choices)
+    regime = models.CharField(max_length=5, choices=Force.Regime.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["key", "regime"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "regime"], name="one_template_per_key_regime")
+        ]
+
+    def __str__(self):
+        return f"{self.get_key_display()} ({self.get_regime_display()})"
+
+
+class ImportBatch(models.Model):
+    """One confirmed import of a returns file: the file itself, who, when and the counts."""
+
+    class Layout(models.TextChoices):
+        LONG = "long", "Long (one figure a row)"
+        WIDE = "wide", "Wide (one force's table)"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="imports")
+    request = models.ForeignKey(
+        FOIRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="imports"
+    )
+    layout = models.CharField(max_length=4, choices=Layout.choices, default=Layout.LONG)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"{self.original_name or 'import'} ({self.uploaded_at:%d/%m/%Y %H:%M})"
+
+
+class Figure(models.Model):
+    """One returned number. Missing is never confused with zero: see `status`."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", "Reported"  # a number, 0 included
+        SUPPRESSED = "suppressed", "Suppressed"  # "<5", "*": the text is kept in raw_value
+        NOT_HELD = "not_held", "Not held"
+        NOT_PROVIDED = "not_provided", "Not provided"
+
+    request = models.ForeignKey(FOIRequest, on_delete=models.PROTECT, related_name="figures")
+    period = models.CharField(max_length=7)
+    measure = models.CharField(max_length=80)
+    breakdown = models.CharField(
+        max_length=40, blank=True, help_text="Empty for the headline total."
+    )
+    category = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REPORTED)
+    value = models.PositiveIntegerField(null=True, blank=True)
+    raw_value = models.CharField(max_length=40, blank=True, help_text="What the force wrote.")
+    note = models.CharField(max_length=500, blank=True)
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="figures",
+        help_text="Empty when entered by hand.",
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["request", "period", "breakdown", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "period", "measure", "breakdown", "category"],
+                name="one_figure_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="reported") & Q(value__isnull=False))
+                | (~Q(status="reported") & Q(value__isnull=True)),
+                name="value_present_only_when_reported",
+            ),
+        ]
+        permissions = [
+            ("verify_figure", "Can verify figures entered by someone else"),
+            ("export_dataset", "Can export verified datasets"),
+        ]
+
+    def __str__(self):
+        cell = f"{self.breakdown}={self.category}" if self.breakdown else "total"
+        return f"{self.request.force} {self.period} {cell}: {self.display_value}"
+
+    @property
+    def display_value(self):
+        if self.status == self.Status.REPORTED:
+            return f"{self.value:,}"
+        if self.status == self.Status.SUPPRESSED:
+            return self.raw_value or "suppressed"
+        return self.get_status_display().lower()
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None
+
+
+class PlausibilityWarning(models.Model):
+    """Something odd about a figure, found on import: shown to the verifier, never blocking."""
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="warnings")
+    code = models.CharField(max_length=40)
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissal_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["figure", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["figure", "code"], name="one_warning_per_code")
+        ]
+
+    def __str__(self):
+        return self.message
+
+
+class StatsSnapshot(models.Model):
+    """The stored statistics of a campaign: what pages and exports read."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="snapshot")
+    data_version = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    figure_count = models.PositiveIntegerField(default=0)
+    payload = models.JSONField(default=dict)
+
+    def __str__(self):
+        return f"Statistics of {self.campaign}"
+
+    @property
+    def is_stale(self):
+        return self.computed_at is None or self.data_version < self.campaign.data_version

@@ -1,0 +1,74 @@
+"""Staff roles, kept in step with the code on every `migrate` (see README: Staff roles)."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+CASEWORKERS = "Caseworkers"
+VERIFIERS = "Data verifiers"
+ADMINISTRATORS = "Administrators"
+
+VIEW_EVERYTHING = [
+    "forces.view_force",
+    "forces.view_under18population",
+    "returns.view_campaign",
+    "returns.view_foirequest",
+    "returns.view_correspondence",
+    "returns.view_figure",
+    "returns.view_importbatch",
+    "returns.view_plausibilitywarning",
+    "returns.view_nonworkingday",
+    "returns.view_exemption",
+    "returns.view_emailtemplate",
+    "returns.view_statssnapshot",
+]
+
+ROLE_PERMISSIONS = {
+    # Log requests, chase forces, enter and import figures.
+    CASEWORKERS: VIEW_EVERYTHING
+    + [
+        "forces.change_force",
+        "returns.add_campaign",
+        "returns.change_campaign",
+        "returns.add_foirequest",
+        "returns.change_foirequest",
+        "returns.add_correspondence",
+        "returns.change_correspondence",
+        "returns.add_figure",
+        "returns.change_figure",
+        "returns.add_importbatch",
+    ],
+    # Check figures against the forces' replies, dismiss warnings, export datasets.
+    VERIFIERS: VIEW_EVERYTHING
+    + [
+        "returns.verify_figure",
+        "returns.export_dataset",
+        "returns.change_plausibilitywarning",
+    ],
+}
+ADMINISTRATOR_APPS = ["forces", "returns"]
+ADMINISTRATOR_EXTRA = ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
+
+
+def permissions_named(codes):
+    query = Q(pk__in=[])
+    for code in codes:
+        app_label, codename = code.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query))
+    if len(found) != len(codes):
+        missing = set(codes) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+        raise LookupError(f"Unknown permissions in roles: {sorted(missing)}")
+    return found
+
+
+def sync_roles(sender=None, **kwargs):
+    """Create the three groups and give each exactly its permissions (idempotent)."""
+    if sender is not None and sender.name != "returns":
+        return
+    for role, codes in ROLE_PERMISSIONS.items():
+        Group.objects.get_or_create(name=role)[0].permissions.set(permissions_named(codes))
+    administrators = Group.objects.get_or_create(name=ADMINISTRATORS)[0]
+    administrators.permissions.set(
+        list(Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS))
+        + permissions_named(ADMINISTRATOR_EXTRA)
+    )
