@@ -1,0 +1,146 @@
+"""Working-day arithmetic for statutory reply deadlines.
+
+FOIA 2000 s.10(1): a public authority must reply "not later than the twentieth working day
+following the date of receipt". FOISA 2002 s.10(1) says the same for Scottish authorities
+(here: Police Scotland). The regimes differ only in which days are working days.
+
+Pure module: no Django. The admin-editable extra non-working days are passed in by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import holidays
+from dateutil.easter import easter
+
+FOIA = "foia"
+FOISA = "foisa"
+REGIMES = (FOIA, FOISA)
+
+ExtraDays = Mapping[date, str] | Iterable[date]
+
+# FOIA s.10(6): a bank holiday "in any part of the United Kingdom" is not a working day, so an
+# English force also loses St Andrew's Day, 2 January, St Patrick's Day and the Twelfth.
+# FOISA s.73: only bank holidays in Scotland count (so Easter Monday is a working day).
+_SUBDIVISIONS = {FOIA: ("ENG", "WLS", "SCT", "NIR"), FOISA: ("SCT",)}
+_PLACES = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
+_RENAMES = {
+    "Saint Andrew's Day": "St Andrew's Day",
+    "Saint Patrick's Day": "St Patrick's Day",
+    "New Year Holiday": "2 January",
+}
+_OBSERVED = " (observed)"
+
+
+def non_working_reason(day: date, regime: str, extra_days: ExtraDays = ()) -> str | None:
+    """None if `day` is a working day under `regime`, else a short reason for the reader."""
+    _check_regime(regime)
+    return _reason(_as_date(day), regime, _extras(extra_days))
+
+
+def is_working_day(day: date, regime: str, extra_days: ExtraDays = ()) -> bool:
+    return non_working_reason(day, regime, extra_days) is None
+
+
+def due_date(
+    received_on: date, regime: str, working_days: int = 20, extra_days: ExtraDays = ()
+) -> date:
+    """The `working_days`-th working day after the date of receipt."""
+    return _count_forward(received_on, regime, working_days, extra_days)[0]
+
+
+def skipped_days(
+    received_on: date, regime: str, working_days: int = 20, extra_days: ExtraDays = ()
+) -> list[tuple[date, str]]:
+    """Non-working days after receipt, up to the due date, each with its reason."""
+    return _count_forward(received_on, regime, working_days, extra_days)[1]
+
+
+def working_days_after(start: date, end: date, regime: str, extra_days: ExtraDays = ()) -> int:
+    """How many working days fall in (start, end]; 0 when end <= start."""
+    _check_regime(regime)
+    extras = _extras(extra_days)
+    start, end = _as_date(start), _as_date(end)
+    days = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
+    return sum(1 for day in days if _reason(day, regime, extras) is None)
+
+
+def _count_forward(received_on, regime, working_days, extra_days):
+    _check_regime(regime)
+    if not isinstance(working_days, int) or working_days < 1:
+        raise ValueError(f"working_days must be a whole number >= 1, not {working_days!r}")
+    extras = _extras(extra_days)
+    # The day of receipt never counts, even when it is a weekend: day one is the next working day.
+    day, remaining, skipped = _as_date(received_on), working_days, []
+    while remaining:
+        day += timedelta(days=1)
+        reason = _reason(day, regime, extras)
+        if reason is None:
+            remaining -= 1
+        else:
+            skipped.append((day, reason))
+    return day, skipped
+
+
+def _reason(day: date, regime: str, extras: Mapping[date, str]) -> str | None:
+    if day.weekday() >= 5:
+        return ("Saturday", "Sunday")[day.weekday() - 5]
+    holiday = _holiday_reasons(regime, day.year).get(day)
+    if holiday:
+        return holiday
+    if day in extras:
+        return f"Extra non-working day: {extras[day]}" if extras[day] else "Extra non-working day"
+    return None
+
+
+@lru_cache(maxsize=256)
+def _holiday_reasons(regime: str, year: int) -> dict[date, str]:
+    """date -> reason for every holiday of `year` under `regime` (weekends aside)."""
+    places: dict[date, dict[str, list[str]]] = {}
+    for subdiv in _SUBDIVISIONS[regime]:
+        calendar = holidays.UK(subdiv=subdiv, years=year, language="en_GB")
+        for day in calendar:
+            for name in calendar.get_list(day):
+                places.setdefault(day, {}).setdefault(name, []).append(subdiv)
+    reasons = {
+        day: "; ".join(_describe(name, subdivs) for name, subdivs in names.items())
+        for day, names in places.items()
+    }
+    # Named outright in FOIA s.10(6) and FOISA s.73 (in England and Wales they are common-law
+    # holidays, not bank holidays), so they never depend on the holiday data.
+    reasons[date(year, 12, 25)] = "Christmas Day"
+    reasons[easter(year) - timedelta(days=2)] = "Good Friday"
+    return reasons
+
+
+def _describe(name: str, subdivs: list[str]) -> str:
+    observed = name.endswith(_OBSERVED)
+    name = name.removesuffix(_OBSERVED)
+    name = _RENAMES.get(name, name)
+    if observed:
+        name = f"Substitute day for {name}"
+    if len(subdivs) == len(_PLACES):
+        return f"{name} (bank holiday throughout the UK)"
+    return f"{name} (bank holiday in {', '.join(_PLACES[s] for s in subdivs)})"
+
+
+def _extras(extra_days: ExtraDays) -> dict[date, str]:
+    if isinstance(extra_days, Mapping):
+        return {_as_date(day): str(text or "").strip() for day, text in extra_days.items()}
+    return {_as_date(day): "" for day in extra_days}
+
+
+def _as_date(value: date) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"expected a date, not {value!r}")
+
+
+def _check_regime(regime: str) -> None:
+    if regime not in REGIMES:
+        raise ValueError(f"unknown regime {regime!r}; expected one of {', '.join(REGIMES)}")
