@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from forces.models import Force
+from returns import deadlines
 
 measure_code_validator = RegexValidator(
     r"^[a-z0-9_]+$",

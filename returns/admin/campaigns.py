@@ -1,0 +1,1 @@
+"""Admin for campaigns, FOI requests, correspondence and the deadline tables."""
