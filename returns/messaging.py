@@ -1,0 +1,232 @@
+"""Messages to forces: render the editable EmailTemplate rows, send by email, log the message.
+
+Every message is logged as a Correspondence row first (state draft) and only then handed to the
+mail server; the row becomes "sent" once the server has accepted it. So a message is never
+recorded as sent when it was not, and a crash between the two steps leaves a draft that says so
+(staff check and send by hand) rather than a message that a re-run would send twice.
+
+A force without an FOI email address still gets its message drafted and logged, flagged for
+staff in `needs_attention`: never silently skipped, never marked sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import timezone
+
+from returns import deadlines
+from returns.defaults import ACTS, COMMISSIONERS
+from returns.models import Correspondence, EmailTemplate, NonWorkingDay
+
+logger = logging.getLogger(__name__)
+
+# Plain-text email: contexts are built with autoescape=False ("O'Brien", "&" arrive as written).
+_ENGINE = Engine()
+
+NO_ADDRESS = "No FOI email address for {force}: send this by hand, then mark it as sent."
+NOT_CONFIRMED = (
+    "Not confirmed as sent: the mail server had not accepted it when this was logged. "
+    "Check the mail log before sending it by hand."
+)
+SEND_FAILED = "Sending failed ({error}): send this by hand, then mark it as sent."
+
+
+class MessageError(ValueError):
+    """A template that is missing or does not render: the message names the template row."""
+
+
+def send_to_force(
+    foi_request,
+    template_key: str,
+    kind: str,
+    on_date: date,
+    *,
+    user=None,
+    extra_context: dict | None = None,
+    attachment=None,
+) -> Correspondence:
+    """Render `template_key` for the request's force, log it, and email it if it has an address."""
+    correspondence = draft(
+        foi_request,
+        template_key,
+        kind,
+        on_date,
+        user=user,
+        extra_context=extra_context,
+        attachment=attachment,
+    )
+    deliver(correspondence)
+    return correspondence
+
+
+def draft(
+    foi_request,
+    template_key: str,
+    kind: str,
+    on_date: date,
+    *,
+    user=None,
+    extra_context: dict | None = None,
+    attachment=None,
+    address: str | None = None,
+    needs_attention: str | None = None,
+) -> Correspondence:
+    """Log the rendered message as an outgoing draft; `deliver` sends it.
+
+    `address` defaults to the force's FOI email; `needs_attention` to why staff must act, if
+    they must (no address, or not yet confirmed sent).
+    """
+    subject, body = render(template_key, foi_request, on_date=on_date, **(extra_context or {}))
+    force = foi_request.force
+    address = force.foi_email if address is None else address
+    if needs_attention is None:
+        needs_attention = NOT_CONFIRMED if address else NO_ADDRESS.format(force=force)
+    correspondence = Correspondence(
+        request=foi_request,
+        direction=Correspondence.Direction.OUT,
+        kind=kind,
+        state=Correspondence.State.DRAFT,
+        date=on_date,
+        address=address,
+        subject=subject,
+        body=body,
+        needs_attention=needs_attention[:200],
+        created_by=user,
+    )
+    if attachment is not None:
+        correspondence.attachment.save(
+            os.path.basename(attachment.name or "attachment"), attachment, save=False
+        )
+    correspondence.save()
+    return correspondence
+
+
+def deliver(correspondence: Correspondence) -> bool:
+    """Email a drafted message to its address; True once the mail server accepted it.
+
+    Call it after the row is committed: if the email went but the row were rolled back, nothing
+    would show it had been sent, and the next run would send it again.
+    """
+    if correspondence.state != Correspondence.State.DRAFT or not correspondence.address:
+        return False
+    message = EmailMessage(
+        subject=correspondence.subject,
+        body=correspondence.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[correspondence.address],
+    )
+    if correspondence.attachment:
+        with correspondence.attachment.open("rb") as stored:
+            message.attach(os.path.basename(stored.name), stored.read())
+    try:
+        message.send()
+    except Exception as error:  # SMTP and socket errors alike: staff must know it did not go.
+        logger.exception("Sending correspondence %s failed", correspondence.pk)
+        _mark(correspondence, Correspondence.State.DRAFT, SEND_FAILED.format(error=error))
+        return False
+    _mark(correspondence, Correspondence.State.SENT, "")
+    return True
+
+
+def _mark(correspondence, state, needs_attention):
+    correspondence.state = state
+    correspondence.needs_attention = needs_attention[:200]
+    correspondence.save(update_fields=["state", "needs_attention"])
+
+
+def render(template_key: str, foi_request, **extra) -> tuple[str, str]:
+    """(subject, body) of the force's regime's template `template_key` for this request.
+
+    `extra` adds to or overrides the context (see returns/defaults.py); `on_date` (default
+    today) is the day the message is dated, from which `days_overdue` is counted.
+    """
+    regime = foi_request.force.regime
+    try:
+        template = EmailTemplate.objects.get(key=template_key, regime=regime)
+    except EmailTemplate.DoesNotExist:
+        raise MessageError(
+            f'There is no email template "{template_key}" for {_regime_label(regime)}: '
+            "add it under Email templates."
+        ) from None
+    context = Context(context_for(foi_request, **extra), autoescape=False)
+    subject = _render_text(template.subject, context, template, "subject")
+    body = _render_text(template.body, context, template, "body")
+    # A header cannot hold line breaks; template tags often leave some.
+    return " ".join(subject.split())[:300], body.strip() + "\n"
+
+
+def context_for(foi_request, *, on_date: date | None = None, **extra) -> dict:
+    """The names every template may use (listed in returns/defaults.py)."""
+    force, campaign = foi_request.force, foi_request.campaign
+    regime = force.regime
+    on_date = on_date or timezone.localdate()
+    extra_days = NonWorkingDay.for_regime(regime)
+    due = foi_request.effective_due_date
+    review_requested_on = foi_request.internal_review_requested_on
+    periods = join_periods(campaign.periods)
+    context = {
+        "force": force,
+        "campaign": campaign,
+        "request": foi_request,
+        "periods": periods,
+        "due_date": due,
+        "days_overdue": (
+            deadlines.working_days_after(due, on_date, regime, extra_days) if due else 0
+        ),
+        "review_requested_on": review_requested_on,
+        "review_due_date": (
+            foi_request.internal_review_due_date
+            or (
+                deadlines.due_date(review_requested_on, regime, 20, extra_days)
+                if review_requested_on
+                else None
+            )
+        ),
+        "received_on": foi_request.clock_started_on,
+        "commissioner": COMMISSIONERS[regime],
+        "act": ACTS[regime],
+        "on_date": on_date,
+        "wording": render_wording(campaign, force, periods),
+    }
+    context.update(extra)
+    return context
+
+
+def render_wording(campaign, force, periods: str | None = None) -> str:
+    """The campaign's request wording with {{ force }} and {{ periods }} filled in."""
+    context = Context(
+        {"force": force, "periods": periods or join_periods(campaign.periods)}, autoescape=False
+    )
+    try:
+        return _ENGINE.from_string(campaign.request_wording).render(context).strip()
+    except TemplateSyntaxError as error:
+        raise MessageError(
+            f'The request wording of campaign "{campaign}" does not render: {error}'
+        ) from None
+
+
+def join_periods(periods) -> str:
+    """["2015/16", "2016/17", "2017/18"] -> "2015/16, 2016/17 and 2017/18"."""
+    periods = list(periods or [])
+    if len(periods) <= 1:
+        return "".join(periods)
+    return f"{', '.join(periods[:-1])} and {periods[-1]}"
+
+
+def _render_text(text, context, template, part):
+    try:
+        return _ENGINE.from_string(text).render(context)
+    except TemplateSyntaxError as error:
+        raise MessageError(
+            f"The {part} of the email template {template} does not render: {error}"
+        ) from None
+
+
+def _regime_label(regime):
+    return dict(EmailTemplate._meta.get_field("regime").choices).get(regime, regime)
