@@ -429,6 +429,12 @@ class Figure(models.Model):
         cell = f"{self.breakdown}={self.category}" if self.breakdown else "total"
         return f"{self.request.force} {self.period} {cell}: {self.display_value}"
 
+    def save(self, *args, **kwargs):
+        if self.unverify_if_changed() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "verified_by", "verified_at"}
+        super().save(*args, **kwargs)
+        self._checked_as_loaded = self._checked_values()
+
     @property
     def display_value(self):
         if self.status == self.Status.REPORTED:
@@ -440,6 +446,47 @@ class Figure(models.Model):
     @property
     def is_verified(self):
         return self.verified_at is not None
+
+    # What a verifier checks against the force's reply: changing any of these after
+    # verification sends the figure back to unverified (see returns/verification.py).
+    CHECKED_FIELDS = (
+        "request_id",
+        "period",
+        "measure",
+        "breakdown",
+        "category",
+        "status",
+        "value",
+        "raw_value",
+        "note",
+    )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        figure = super().from_db(db, field_names, values)
+        figure._checked_as_loaded = figure._checked_values()
+        return figure
+
+    def _checked_values(self):
+        return {name: self.__dict__.get(name) for name in self.CHECKED_FIELDS}
+
+    def checked_values_changed(self):
+        """True when what the verifier checked differs from the row as loaded (or unknown)."""
+        loaded = getattr(self, "_checked_as_loaded", None)
+        return loaded is None or loaded != self._checked_values()
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None:
+            self._checked_as_loaded = self._checked_values()
+
+    def unverify_if_changed(self):
+        """Clear verification when checked values changed; True if it did. Bulk writers call it."""
+        if self.is_verified and not self._state.adding and self.checked_values_changed():
+            self.verified_by = None
+            self.verified_at = None
+            return True
+        return False
 
 
 class PlausibilityWarning(models.Model):

@@ -1,0 +1,29 @@
+"""verify_returns SLUG --user USERNAME: verify every figure of a campaign someone else entered."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from returns.models import Campaign, Figure
+from returns.verification import summary, verify_figures
+
+
+class Command(BaseCommand):
+    help = (
+        "Verify every unverified figure of the campaign that USERNAME did not enter, import or "
+        "change (four-eyes rule); report how many are left for another person."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="The campaign's slug.")
+        parser.add_argument("--user", required=True, help="Who checked the figures (username).")
+
+    def handle(self, slug, user, **options):
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None:
+            raise CommandError(f"No campaign with slug {slug!r}.")
+        verifier = get_user_model().objects.filter(username=user, is_active=True).first()
+        if verifier is None:
+            raise CommandError(f"No active user named {user!r}.")
+        figures = Figure.objects.filter(request__campaign=campaign, verified_at__isnull=True)
+        verified, refused = verify_figures(verifier, figures.select_related("request"))
+        self.stdout.write(f"{campaign.slug}: {summary(verified, refused)}.")
