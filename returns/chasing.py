@@ -1,0 +1,330 @@
+"""Chasing overdue forces: a ladder of steps, re-derived every day from the request's own dates.
+
+For a request with a due date and no final response, counted in the force's own working days
+from the effective due date (the public-interest extension's date, if any):
+
+1. `chaser` on the first working day after the due date;
+2. `second_chaser` 10 working days after it;
+3. `internal_review` 20 working days after it (long overdue): FOIA Code of Practice (s.45)
+   review, or a requirement for review under FOISA s.20; the request records the day it was
+   asked for;
+4. `commissioner` on the first working day after the review's own deadline (20 working days
+   after it was asked for: FOISA s.21(1), and the s.45 Code's expectation under FOIA), while the
+   review is unanswered: the complaint (FOIA s.50) or application (FOISA s.47) is drafted for
+   staff to file (never emailed to the Commissioner), and the force is told by email.
+
+Once-only: each step is one Correspondence row of its kind, which a partial unique constraint
+allows once per request. A run takes the request's row lock (skipping requests another run
+holds), re-reads what was already taken, claims the step by inserting its row, and commits;
+only then is the email sent (see returns.messaging: a step is never emailed twice, and one
+whose email did not go through stays a flagged draft). Steps already taken, or recorded by staff
+(an internal review asked for, a complaint filed), are never repeated. When several steps fell
+due while the task did not run, only the most advanced is taken; the skipped lower ones are not
+logged, so the correspondence shows only what the force was really sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from returns import deadlines, messaging
+from returns.defaults import COMMISSIONERS
+from returns.models import Correspondence, FOIRequest, NonWorkingDay
+
+CHASER = Correspondence.Kind.CHASER
+SECOND_CHASER = Correspondence.Kind.SECOND_CHASER
+INTERNAL_REVIEW = Correspondence.Kind.INTERNAL_REVIEW
+COMMISSIONER = Correspondence.Kind.COMMISSIONER
+LADDER = [CHASER, SECOND_CHASER, INTERNAL_REVIEW, COMMISSIONER]
+
+# Working days after the effective due date on which each of the first three steps falls.
+DAYS_AFTER_DUE = {CHASER: 1, SECOND_CHASER: 10, INTERNAL_REVIEW: 20}
+LONG_OVERDUE_DAYS = 20
+REVIEW_DAYS = 20
+
+CHASED_STATUSES = (FOIRequest.Status.AWAITING, FOIRequest.Status.EXTENDED)
+FILE_WITH_COMMISSIONER = "File this with {commissioner}, then record the date on the request."
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    on: date
+
+
+@dataclass(frozen=True)
+class StepTaken:
+    force: str
+    request: int
+    kind: str
+    to: str | None
+    sent: bool
+
+    def as_json(self) -> dict:
+        return {
+            "force": self.force,
+            "request": self.request,
+            "kind": self.kind,
+            "to": self.to,
+            "sent": self.sent,
+        }
+
+
+class NoStepToTake(Exception):
+    """Why a step cannot be taken for this request now (shown to staff as is)."""
+
+
+# --- The ladder: pure rules over a request's dates ------------------------------------------
+
+
+class Clock:
+    """Working-day arithmetic for one regime, with the admin's extra non-working days."""
+
+    def __init__(self, regime: str, extra_days=None):
+        self.regime = regime
+        self.extra_days = NonWorkingDay.for_regime(regime) if extra_days is None else extra_days
+
+    def add(self, start: date, working_days: int) -> date:
+        return deadlines.due_date(start, self.regime, working_days, self.extra_days)
+
+    def between(self, start: date, end: date) -> int:
+        return deadlines.working_days_after(start, end, self.regime, self.extra_days)
+
+
+def is_chased(foi_request) -> bool:
+    """Awaiting a final response against a due date (not paused for clarification)."""
+    return (
+        foi_request.status in CHASED_STATUSES
+        and not foi_request.has_final_response
+        and foi_request.effective_due_date is not None
+    )
+
+
+def schedule(foi_request, clock: Clock) -> list[Step]:
+    """Every step the ladder holds for this request, with its date, lowest first."""
+    due = foi_request.effective_due_date
+    steps = [Step(kind, clock.add(due, days)) for kind, days in DAYS_AFTER_DUE.items()]
+    review_asked_on = foi_request.internal_review_requested_on or steps[-1].on
+    steps.append(Step(COMMISSIONER, clock.add(review_deadline(review_asked_on, clock), 1)))
+    return steps
+
+
+def review_deadline(review_asked_on: date, clock: Clock) -> date:
+    return clock.add(review_asked_on, REVIEW_DAYS)
+
+
+def steps_taken(foi_request) -> set[str]:
+    """Chase kinds already logged, or done by staff by hand (recorded on the request)."""
+    taken = {row.kind for row in foi_request.correspondence.all() if row.kind in LADDER}
+    if foi_request.internal_review_requested_on:
+        taken.add(INTERNAL_REVIEW)
+    if foi_request.commissioner_complaint_on:
+        taken.add(COMMISSIONER)
+    return taken
+
+
+def pending_steps(foi_request, clock: Clock) -> list[Step]:
+    """The steps above the most advanced one taken that may still be taken, lowest first."""
+    if not is_chased(foi_request):
+        return []
+    taken = steps_taken(foi_request)
+    highest = max((LADDER.index(kind) for kind in taken), default=-1)
+    pending = [step for step in schedule(foi_request, clock) if LADDER.index(step.kind) > highest]
+    if foi_request.internal_review_responded_on:
+        # The review answered: what follows is for staff to judge, not for the ladder.
+        pending = [step for step in pending if step.kind != COMMISSIONER]
+    return pending
+
+
+def step_due(foi_request, today: date, clock: Clock) -> Step | None:
+    """The most advanced step that has fallen due and is not yet taken, if any."""
+    due = [step for step in pending_steps(foi_request, clock) if step.on <= today]
+    return due[-1] if due else None
+
+
+def next_step(foi_request, today: date, clock: Clock | None = None) -> tuple[str, date] | None:
+    """(kind, date) of the step a run would take today, else of the next one to fall due."""
+    clock = clock or Clock(foi_request.regime)
+    step = step_due(foi_request, today, clock)
+    if step is None:
+        step = next(iter(pending_steps(foi_request, clock)), None)
+    return (step.kind, step.on) if step else None
+
+
+def days_overdue(foi_request, today: date, clock: Clock | None = None) -> int:
+    """Working days past the effective due date (0 if not past it, or no longer chased)."""
+    if not is_chased(foi_request):
+        return 0
+    clock = clock or Clock(foi_request.regime)
+    return clock.between(foi_request.effective_due_date, today)
+
+
+def is_overdue(foi_request, today: date) -> bool:
+    return is_chased(foi_request) and today > foi_request.effective_due_date
+
+
+def is_long_overdue(foi_request, today: date, clock: Clock | None = None) -> bool:
+    return days_overdue(foi_request, today, clock) >= LONG_OVERDUE_DAYS
+
+
+# --- Taking steps ---------------------------------------------------------------------------
+
+
+def chase_overdue(today: date | None = None, dry_run: bool = False) -> list[StepTaken]:
+    """Take the step due today for every overdue request (what the daily beat task runs)."""
+    today = today or timezone.localdate()
+    taken = []
+    for request_id in overdue_request_ids(today):
+        try:
+            taken.append(take_step(request_id, today, dry_run=dry_run))
+        except NoStepToTake:
+            continue
+    return taken
+
+
+def overdue_request_ids(today: date) -> list[int]:
+    return list(
+        FOIRequest.objects.annotate(effective_due=Coalesce("extended_due_date", "due_date"))
+        .filter(status__in=CHASED_STATUSES, responded_on__isnull=True, effective_due__lt=today)
+        .order_by("campaign_id", "force__name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def take_step(
+    request_id: int, today: date, *, user=None, early: bool = False, dry_run: bool = False
+) -> StepTaken:
+    """Take the step due for one request, once; `early` lets staff take the next one sooner.
+
+    Raises NoStepToTake (with the reason) when there is none, or another run holds the request.
+    """
+    with transaction.atomic(durable=not dry_run):
+        foi_request = _lock(request_id)
+        step = choose_step(foi_request, today, early=early)
+        force = foi_request.force
+        if dry_run:
+            return StepTaken(force.name, foi_request.pk, step.kind, force.foi_email or None, False)
+        messages = _claim(foi_request, step.kind, today, user)
+    # Committed: the step is ours alone, so its email can go.
+    sent = [messaging.deliver(message) for message in messages]
+    to = messages[-1].address or None
+    return StepTaken(force.name, foi_request.pk, step.kind, to, any(sent))
+
+
+def choose_step(foi_request, today: date, *, early: bool = False) -> Step:
+    clock = Clock(foi_request.regime)
+    step = step_due(foi_request, today, clock)
+    if step is None and early:
+        step = _early_step(foi_request, today, clock)
+    if step is None:
+        raise NoStepToTake(f"{foi_request.force}: no chase step is due today.")
+    return step
+
+
+def _early_step(foi_request, today, clock):
+    """Staff may send the next step before its day, once the request is overdue; never the
+    complaint before the review deadline has passed, since it says the deadline passed."""
+    upcoming = next(iter(pending_steps(foi_request, clock)), None)
+    if upcoming is None or not is_overdue(foi_request, today) or upcoming.kind == COMMISSIONER:
+        return None
+    return upcoming
+
+
+def _lock(request_id):
+    rows = FOIRequest.objects.select_for_update(skip_locked=True, of=("self",))
+    foi_request = (
+        rows.select_related("force", "campaign")
+        .prefetch_related("correspondence")
+        .filter(pk=request_id)
+        .first()
+    )
+    if foi_request is None:
+        raise NoStepToTake("The request is gone, or another run is chasing it right now.")
+    return foi_request
+
+
+def _claim(foi_request, kind, today, user) -> list[Correspondence]:
+    """Log the step's messages as drafts; the unique constraint refuses a second claim."""
+    clock = Clock(foi_request.regime)
+    try:
+        with transaction.atomic():
+            if kind == INTERNAL_REVIEW:
+                _record_review_asked(foi_request, today, user)
+            return _draft_step(foi_request, kind, today, user, clock)
+    except IntegrityError:
+        raise NoStepToTake(f"{foi_request.force}: this step was already taken.") from None
+
+
+def _draft_step(foi_request, kind, today, user, clock):
+    context = _step_context(foi_request, kind, today, clock)
+    if kind != COMMISSIONER:
+        return [_draft(foi_request, kind, kind, today, user, context)]
+    complaint = _draft(
+        foi_request,
+        "commissioner_complaint",
+        COMMISSIONER,
+        today,
+        user,
+        context,
+        address="",
+        needs_attention=FILE_WITH_COMMISSIONER.format(commissioner=COMMISSIONERS[clock.regime]),
+    )
+    notice = _draft(
+        foi_request, "commissioner_notice", Correspondence.Kind.OTHER, today, user, context
+    )
+    return [complaint, notice]
+
+
+def _step_context(foi_request, kind, today, clock):
+    """The ladder's own dates for the templates (the review deadline as the ladder counts it)."""
+    context = {"due_date": foi_request.effective_due_date}
+    if kind in (INTERNAL_REVIEW, COMMISSIONER):
+        # The day the review was asked for: as recorded; today for the request being made now;
+        # else the day step 3 was due (the ladder skipped it: see the module docstring).
+        asked_on = foi_request.internal_review_requested_on or (
+            today if kind == INTERNAL_REVIEW else schedule(foi_request, clock)[2].on
+        )
+        context |= {
+            "review_requested_on": asked_on,
+            "review_due_date": review_deadline(asked_on, clock),
+        }
+    return context
+
+
+def _draft(foi_request, template_key, kind, today, user, context, **options):
+    return messaging.draft(
+        foi_request, template_key, kind, today, user=user, extra_context=context, **options
+    )
+
+
+def _record_review_asked(foi_request, today, user):
+    foi_request.internal_review_requested_on = today
+    foi_request._change_reason = "Internal review asked for by the chasing ladder"
+    if user is not None:
+        foi_request._history_user = user
+    foi_request.save()
+
+
+def preview_step(foi_request, today: date) -> tuple[Step, str | None, str, str] | None:
+    """(step, to, subject, body) of what `take_step(..., early=True)` would send, or None."""
+    try:
+        step = choose_step(foi_request, today, early=True)
+    except NoStepToTake:
+        return None
+    context = _step_context(foi_request, step.kind, today, Clock(foi_request.regime))
+    template = "commissioner_notice" if step.kind == COMMISSIONER else step.kind
+    subject, body = messaging.render(template, foi_request, on_date=today, **context)
+    return step, foi_request.force.foi_email or None, subject, body
+
+
+def chase_filter() -> Q:
+    """Requests the ladder may chase (for listings)."""
+    return Q(status__in=CHASED_STATUSES, responded_on__isnull=True) & (
+        Q(due_date__isnull=False) | Q(extended_due_date__isnull=False)
+    )
