@@ -24,7 +24,9 @@ def parse_nations(text):
     nations = [part.strip().lower() for part in str(text).split(",") if part.strip()]
     unknown = [nation for nation in nations if nation not in NATIONS]
     if unknown:
-        raise ValueError(f"Unknown nation(s): {', '.join(unknown)}. Choose from {', '.join(NATIONS)}.")
+        raise ValueError(
+            f"Unknown nation(s): {', '.join(unknown)}. Choose from {', '.join(NATIONS)}."
+        )
     if not nations:
         raise ValueError("Choose at least one nation.")
     return nations
@@ -40,7 +42,11 @@ def create_campaign(
     day (nothing is sent): their due dates follow.
     """
     campaign = Campaign(
-        slug=slug, title=title, measure=measure, periods=list(periods), request_wording=wording,
+        slug=slug,
+        title=title,
+        measure=measure,
+        periods=list(periods),
+        request_wording=wording,
         created_by=user,
     )
     campaign.full_clean()
@@ -65,10 +71,15 @@ def add_request(campaign, force, *, sent_on=None, user=None):
     foi_request.save()
     if sent_on:
         Correspondence.objects.create(
-            request=foi_request, direction=Correspondence.Direction.OUT,
-            kind=Correspondence.Kind.REQUEST, state=Correspondence.State.SENT, date=sent_on,
-            address=force.foi_email, subject=campaign.title,
-            body="Recorded as sent by email outside this app.", created_by=user,
+            request=foi_request,
+            direction=Correspondence.Direction.OUT,
+            kind=Correspondence.Kind.REQUEST,
+            state=Correspondence.State.SENT,
+            date=sent_on,
+            address=force.foi_email,
+            subject=campaign.title,
+            body="Recorded as sent by email outside this app.",
+            created_by=user,
         )
     return foi_request
 
@@ -86,8 +97,12 @@ def next_year_periods(periods):
 def clone_campaign(source, *, slug, title, periods=None, user=None):
     """Next year's round: same wording, measure and forces (those still active), new periods."""
     campaign = Campaign(
-        slug=slug, title=title, measure=source.measure, request_wording=source.request_wording,
-        periods=list(periods or next_year_periods(source.periods)), cloned_from=source,
+        slug=slug,
+        title=title,
+        measure=source.measure,
+        request_wording=source.request_wording,
+        periods=list(periods or next_year_periods(source.periods)),
+        cloned_from=source,
         created_by=user,
     )
     campaign.full_clean()
@@ -117,7 +132,9 @@ def send_requests(campaign, *, on_date=None, user=None, requests=None):
             if not foi_request.force.foi_email:
                 # Drafted once and flagged for staff, never marked sent.
                 if not foi_request.correspondence.filter(kind=Correspondence.Kind.REQUEST).exists():
-                    send_to_force(foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user)
+                    send_to_force(
+                        foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user
+                    )
                 report.flagged.append(foi_request)
                 continue
             send_to_force(foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user)
@@ -131,7 +148,14 @@ def send_requests(campaign, *, on_date=None, user=None, requests=None):
 
 @transaction.atomic
 def record_response(
-    foi_request, *, responded_on, outcome, exemptions=(), reference="", note="", attachment=None,
+    foi_request,
+    *,
+    responded_on,
+    outcome,
+    exemptions=(),
+    reference="",
+    note="",
+    attachment=None,
     user=None,
 ):
     """The force's final response: outcome, exemptions cited and its reply file, logged."""
@@ -146,10 +170,16 @@ def record_response(
     foi_request.save()
     foi_request.exemptions.set(exemptions)
     return Correspondence.objects.create(
-        request=foi_request, direction=Correspondence.Direction.IN,
-        kind=Correspondence.Kind.RESPONSE, state=Correspondence.State.RECEIVED, date=responded_on,
-        address=foi_request.force.foi_email, subject=f"Response: {foi_request.get_outcome_display()}",
-        body=note, attachment=attachment or "", created_by=user,
+        request=foi_request,
+        direction=Correspondence.Direction.IN,
+        kind=Correspondence.Kind.RESPONSE,
+        state=Correspondence.State.RECEIVED,
+        date=responded_on,
+        address=foi_request.force.foi_email,
+        subject=f"Response: {foi_request.get_outcome_display()}",
+        body=note,
+        attachment=attachment or "",
+        created_by=user,
     )
 
 
@@ -162,7 +192,9 @@ def recompute_open_deadlines():
     open_requests = FOIRequest.objects.select_related("force").filter(
         responded_on__isnull=True,
         status__in=[
-            FOIRequest.Status.AWAITING, FOIRequest.Status.EXTENDED, FOIRequest.Status.CLARIFICATION,
+            FOIRequest.Status.AWAITING,
+            FOIRequest.Status.EXTENDED,
+            FOIRequest.Status.CLARIFICATION,
         ],
     )
     for foi_request in open_requests:
@@ -175,6 +207,13 @@ def recompute_open_deadlines():
 
 
 __all__ = [
-    "DEFAULT_WORDING", "create_campaign", "clone_campaign", "send_requests", "record_response",
-    "recompute_open_deadlines", "parse_nations", "parse_periods", "next_year_periods",
+    "DEFAULT_WORDING",
+    "create_campaign",
+    "clone_campaign",
+    "send_requests",
+    "record_response",
+    "recompute_open_deadlines",
+    "parse_nations",
+    "parse_periods",
+    "next_year_periods",
 ]

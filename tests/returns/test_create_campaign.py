@@ -18,9 +18,17 @@ def create(*args):
 
 def test_it_asks_every_active_force_of_england_and_wales():
     Force.objects.filter(name="Dorset Police").update(active=False)
-    campaign = create("ocso-2017", "--title", "Online child sexual offences 2017",
-                      "--measure", "online_child_sexual_offences",
-                      "--periods", "2015/16,2016-17", "--nations", "england,wales")
+    campaign = create(
+        "ocso-2017",
+        "--title",
+        "Online child sexual offences 2017",
+        "--measure",
+        "online_child_sexual_offences",
+        "--periods",
+        "2015/16,2016-17",
+        "--nations",
+        "england,wales",
+    )
     assert campaign.periods == ["2015/16", "2016/17"]
     assert campaign.requests.count() == 42
     assert not campaign.requests.filter(force__name="Dorset Police").exists()
@@ -29,14 +37,34 @@ def test_it_asks_every_active_force_of_england_and_wales():
 
 
 def test_it_includes_police_scotland_psni_and_uk_forces_when_asked():
-    campaign = create("all", "--title", "All", "--measure", "m", "--periods", "2018/19",
-                      "--nations", "england,wales,scotland,northern-ireland,uk")
+    campaign = create(
+        "all",
+        "--title",
+        "All",
+        "--measure",
+        "m",
+        "--periods",
+        "2018/19",
+        "--nations",
+        "england,wales,scotland,northern-ireland,uk",
+    )
     assert campaign.requests.count() == 48
 
 
 def test_it_records_requests_sent_on_a_date_with_their_due_dates():
-    campaign = create("sent", "--title", "Sent", "--measure", "m", "--periods", "2015/16",
-                      "--nations", "england,scotland", "--sent-on", "2014-12-02")
+    campaign = create(
+        "sent",
+        "--title",
+        "Sent",
+        "--measure",
+        "m",
+        "--periods",
+        "2015/16",
+        "--nations",
+        "england,scotland",
+        "--sent-on",
+        "2014-12-02",
+    )
     northumbria = campaign.requests.get(force__name="Northumbria Police")
     assert northumbria.status == FOIRequest.Status.AWAITING
     assert northumbria.sent_on == northumbria.received_on == datetime.date(2014, 12, 2)
@@ -45,7 +73,11 @@ def test_it_records_requests_sent_on_a_date_with_their_due_dates():
     scotland = campaign.requests.get(force__name="Police Scotland")
     assert scotland.due_date == datetime.date(2015, 1, 5)
     logged = Correspondence.objects.get(request=northumbria)
-    assert (logged.kind, logged.state, logged.date) == ("request", "sent", datetime.date(2014, 12, 2))
+    assert (logged.kind, logged.state, logged.date) == (
+        "request",
+        "sent",
+        datetime.date(2014, 12, 2),
+    )
 
 
 @pytest.mark.parametrize(
@@ -53,8 +85,10 @@ def test_it_records_requests_sent_on_a_date_with_their_due_dates():
     [
         (["--periods", "2015/17", "--nations", "england"], "second year must follow"),
         (["--periods", "2015/16", "--nations", "england,mars"], "Unknown nation(s): mars"),
-        (["--periods", "2015/16", "--nations", "england", "--sent-on", "02/12/2014"],
-         "--sent-on must be a date as YYYY-MM-DD"),
+        (
+            ["--periods", "2015/16", "--nations", "england", "--sent-on", "02/12/2014"],
+            "--sent-on must be a date as YYYY-MM-DD",
+        ),
     ],
 )
 def test_it_refuses_bad_arguments_and_creates_nothing(args, message):
@@ -66,12 +100,22 @@ def test_it_refuses_bad_arguments_and_creates_nothing(args, message):
 def test_it_refuses_a_slug_already_taken():
     create("taken", "--title", "T", "--measure", "m", "--periods", "2015/16", "--nations", "wales")
     with pytest.raises(CommandError, match="already exists"):
-        create("taken", "--title", "T", "--measure", "m", "--periods", "2015/16",
-               "--nations", "wales")
+        create(
+            "taken", "--title", "T", "--measure", "m", "--periods", "2015/16", "--nations", "wales"
+        )
 
 
 def test_it_refuses_a_measure_code_with_spaces():
     with pytest.raises(CommandError, match="measure"):
-        create("m", "--title", "T", "--measure", "Online offences", "--periods", "2015/16",
-               "--nations", "wales")
+        create(
+            "m",
+            "--title",
+            "T",
+            "--measure",
+            "Online offences",
+            "--periods",
+            "2015/16",
+            "--nations",
+            "wales",
+        )
     assert not FOIRequest.objects.exists()

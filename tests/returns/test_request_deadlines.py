@@ -39,8 +39,12 @@ def test_it_counts_police_scotland_in_scottish_working_days():
 
 def test_it_moves_open_requests_when_an_extra_non_working_day_is_added():
     open_request = FOIRequestFactory(received_on=D(2026, 1, 5))
-    answered = FOIRequestFactory(received_on=D(2026, 1, 5), force=force("Durham Constabulary"),
-                                 status=FOIRequest.Status.ANSWERED, responded_on=D(2026, 1, 20))
+    answered = FOIRequestFactory(
+        received_on=D(2026, 1, 5),
+        force=force("Durham Constabulary"),
+        status=FOIRequest.Status.ANSWERED,
+        responded_on=D(2026, 1, 20),
+    )
     NonWorkingDay.objects.create(date=D(2026, 1, 14), name="Proclaimed day of mourning")
     assert rounds.recompute_open_deadlines() == 1
     open_request.refresh_from_db()
@@ -51,16 +55,18 @@ def test_it_moves_open_requests_when_an_extra_non_working_day_is_added():
 
 
 def test_it_applies_a_scotland_only_extra_day_to_police_scotland_alone():
-    NonWorkingDay.objects.create(date=D(2026, 1, 14), name="Scottish proclamation",
-                                 applies_to=NonWorkingDay.AppliesTo.FOISA)
+    NonWorkingDay.objects.create(
+        date=D(2026, 1, 14), name="Scottish proclamation", applies_to=NonWorkingDay.AppliesTo.FOISA
+    )
     english = FOIRequestFactory(received_on=D(2026, 1, 5))
     scottish = FOIRequestFactory(received_on=D(2026, 1, 5), force=force("Police Scotland"))
     assert (english.due_date, scottish.due_date) == (D(2026, 2, 2), D(2026, 2, 3))
 
 
 def test_it_derives_the_internal_review_deadline():
-    foi_request = FOIRequestFactory(received_on=D(2026, 1, 5),
-                                    internal_review_requested_on=D(2026, 3, 2))
+    foi_request = FOIRequestFactory(
+        received_on=D(2026, 1, 5), internal_review_requested_on=D(2026, 3, 2)
+    )
     assert foi_request.internal_review_due_date == D(2026, 3, 31)  # 17 Mar (NI) skipped
 
 
@@ -73,7 +79,9 @@ def test_it_explains_how_the_due_date_was_reached():
 
 def test_it_refuses_a_public_interest_extension_under_foisa():
     foi_request = FOIRequestFactory.build(
-        campaign=FOIRequestFactory().campaign, force=force("Police Scotland"),
-        extended_due_date=D(2026, 3, 1))
+        campaign=FOIRequestFactory().campaign,
+        force=force("Police Scotland"),
+        extended_due_date=D(2026, 3, 1),
+    )
     with pytest.raises(ValidationError, match="FOISA 2002 has no public-interest extension"):
         foi_request.full_clean()

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--measure", required=True, help="e.g. online_child_sexual_offences")
         parser.add_argument("--periods", required=True, help="e.g. 2015/16,2016/17")
         parser.add_argument(
-            "--nations", required=True,
+            "--nations",
+            required=True,
             help="comma-separated: england, wales, scotland, northern-ireland, uk",
         )
         parser.add_argument(
@@ -35,14 +36,23 @@ class Command(BaseCommand):
         try:
             sent_on = datetime.date.fromisoformat(sent_on) if sent_on else None
         except ValueError:
-            raise CommandError(f"--sent-on must be a date as YYYY-MM-DD, not {sent_on!r}.") from None
+            raise CommandError(
+                f"--sent-on must be a date as YYYY-MM-DD, not {sent_on!r}."
+            ) from None
         try:
             campaign = rounds.create_campaign(
-                slug=slug, title=title, measure=measure, periods=periods, nations=nations,
-                sent_on=sent_on, wording=wording or rounds.DEFAULT_WORDING,
+                slug=slug,
+                title=title,
+                measure=measure,
+                periods=periods,
+                nations=nations,
+                sent_on=sent_on,
+                wording=wording or rounds.DEFAULT_WORDING,
             )
         except ValidationError as error:
-            messages = [f"{name}: {'; '.join(errors)}" for name, errors in error.message_dict.items()]
+            messages = [
+                f"{name}: {'; '.join(errors)}" for name, errors in error.message_dict.items()
+            ]
             raise CommandError("Invalid campaign: " + " ".join(messages)) from None
         count = campaign.requests.count()
         state = f"recorded as sent on {sent_on:%d/%m/%Y}" if sent_on else "not yet sent"
