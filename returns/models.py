@@ -63,7 +63,14 @@ class Campaign(models.Model):
         return self.periods[index - 1] if index > 0 else None
 
     def mark_data_changed(self):
+        """Call once per change of figures or their verification (imports: once per import).
+
+        Bumps the data version and, on commit, enqueues the coalesced statistics recompute.
+        """
+        from returns.snapshots import schedule_recompute
+
         Campaign.objects.filter(pk=self.pk).update(data_version=F("data_version") + 1)
+        schedule_recompute(self.pk)
 
 
 class NonWorkingDay(models.Model):

@@ -7,3 +7,19 @@ from celery import shared_task
 def ping():
     """A round trip through the broker and a worker (used by the health test)."""
     return "pong"
+
+
+@shared_task
+def recompute_statistics(campaign_id):
+    """Bring a campaign's statistics snapshot up to date (coalesced: see returns/snapshots.py)."""
+    from returns.snapshots import recompute
+
+    return recompute(campaign_id)
+
+
+@shared_task
+def repair_stale_statistics():
+    """Beat: recompute every missing or stale snapshot (lost messages, a broker that was down)."""
+    from returns.snapshots import repair_stale
+
+    return repair_stale()

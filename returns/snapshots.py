@@ -1,0 +1,122 @@
+"""The stored statistics of each campaign, kept in step with its figures by Celery.
+
+How a change reaches the snapshot (ENGINEERING.md, "Coalescing"):
+1. Whatever changes figures or their verification calls `Campaign.mark_data_changed()` once, in
+   its own transaction: one UPDATE bumping `data_version`, and `schedule_recompute`, which enqueues
+   `recompute_statistics` on commit with a short countdown (nothing is sent if it rolls back).
+2. The task takes the snapshot row with SELECT ... FOR UPDATE SKIP LOCKED, reads the campaign's
+   version, and recomputes only if the snapshot is older; it stores the version it read *before*
+   reading the figures, so a snapshot never claims to be newer than the figures it holds. Extra
+   messages of a burst find the snapshot fresh and do nothing.
+3. A run that finds the row locked returns at once: the run holding it checks the version again
+   after committing and goes round once more if it moved meanwhile.
+4. The beat task `repair_stale_statistics` recomputes every snapshot that is missing or older than
+   its campaign (a lost message, a broker that was down); until then pages say it is out of date.
+"""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.dispatch import Signal
+from django.utils import timezone
+
+from returns.models import Campaign, StatsSnapshot
+from returns.statistics import compute_statistics
+
+logger = logging.getLogger(__name__)
+
+# Seconds between a commit and its recompute: edits within it coalesce into one recompute.
+RECOMPUTE_DELAY_SECONDS = getattr(settings, "STATISTICS_RECOMPUTE_DELAY_SECONDS", 2)
+# Rounds one task may run when the figures keep changing under it; the sweep does the rest.
+MAX_ROUNDS = 3
+
+# Sent after each stored recompute, with campaign_id and data_version.
+statistics_recomputed = Signal()
+
+GONE, BUSY, FRESH, RECOMPUTED = "gone", "busy", "fresh", "recomputed"
+
+
+def schedule_recompute(campaign_id):
+    """Enqueue a recompute once the current transaction commits (at once outside one)."""
+    transaction.on_commit(partial(_enqueue, campaign_id), robust=True)
+
+
+def _enqueue(campaign_id):
+    from returns.tasks import recompute_statistics
+
+    try:
+        recompute_statistics.apply_async((campaign_id,), countdown=RECOMPUTE_DELAY_SECONDS)
+    except Exception:  # the data is committed; the sweep repairs the snapshot later
+        logger.warning(
+            "Could not enqueue the statistics of campaign %s; the sweep will recompute them.",
+            campaign_id,
+            exc_info=True,
+        )
+
+
+def recompute(campaign_id):
+    """Bring the campaign's snapshot up to date.
+
+    Returns RECOMPUTED if it stored a new snapshot, otherwise why not (GONE, BUSY, FRESH).
+    """
+    recomputed = False
+    for _ in range(MAX_ROUNDS):
+        outcome = recompute_once(campaign_id)
+        if outcome != RECOMPUTED:
+            return RECOMPUTED if recomputed else outcome
+        recomputed = True
+    return RECOMPUTED
+
+
+def recompute_once(campaign_id):
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return GONE
+    StatsSnapshot.objects.get_or_create(campaign=campaign)
+    with transaction.atomic():
+        snapshot = (
+            StatsSnapshot.objects.select_for_update(skip_locked=True)
+            .filter(campaign_id=campaign_id)
+            .first()
+        )
+        if snapshot is None:
+            return BUSY
+        campaign.refresh_from_db()
+        if snapshot.computed_at is not None and snapshot.data_version >= campaign.data_version:
+            return FRESH
+        statistics = compute_statistics(campaign)
+        snapshot.payload = {**statistics.payload, "age_counts": statistics.age_counts}
+        snapshot.figure_count = statistics.figure_count
+        snapshot.data_version = campaign.data_version
+        snapshot.computed_at = timezone.now()
+        snapshot.save()
+    logger.info("Statistics of %s recomputed at version %s.", campaign, snapshot.data_version)
+    statistics_recomputed.send(
+        sender=StatsSnapshot, campaign_id=campaign_id, data_version=snapshot.data_version
+    )
+    return RECOMPUTED
+
+
+def stale_campaign_ids():
+    return list(
+        Campaign.objects.filter(
+            Q(snapshot__isnull=True)
+            | Q(snapshot__computed_at__isnull=True)
+            | Q(snapshot__data_version__lt=F("data_version"))
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def repair_stale():
+    """Recompute every missing or stale snapshot; returns how many were recomputed."""
+    return sum(recompute(campaign_id) == RECOMPUTED for campaign_id in stale_campaign_ids())
+
+
+def snapshot_payload_statistics(snapshot):
+    """The `national_stats --json` part of a stored payload (without the chart-only extras)."""
+    return {key: value for key, value in snapshot.payload.items() if key != "age_counts"}
