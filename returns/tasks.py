@@ -23,3 +23,11 @@ def repair_stale_statistics():
     from returns.snapshots import repair_stale
 
     return repair_stale()
+
+
+@shared_task(name="returns.tasks.chase_overdue")
+def chase_overdue():
+    """Beat, daily: take today's chase step for every overdue request (returns/chasing.py)."""
+    from returns.chasing import chase_overdue
+
+    return [step.as_json() for step in chase_overdue()]
