@@ -1,0 +1,170 @@
+"""The overdue board: per campaign, the forces past their deadline and the next chase step.
+
+Staff may send the next step from here. The button takes the step that is due (the one the
+daily run would take); when none is due yet but the request is overdue, it takes the next step
+early (staff judgement, e.g. a force has said it will not reply), except the complaint to the
+Commissioner, which says the review deadline has passed and so waits for it. Either way the
+step goes through returns.chasing.take_step, so it is still taken once only.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from returns import chasing
+from returns.messaging import MessageError
+from returns.models import Correspondence, FOIRequest
+
+VIEW_PERMISSION = "returns.view_foirequest"
+SEND_PERMISSION = "returns.change_foirequest"
+
+
+@dataclass
+class BoardRow:
+    request: FOIRequest
+    due: date
+    extended: bool
+    days_late: int
+    long_overdue: bool
+    last_contact: date | None
+    next_kind: str | None
+    next_on: date | None
+    can_send: bool
+    needs_attention: str
+
+    @property
+    def next_label(self):
+        return Correspondence.Kind(self.next_kind).label if self.next_kind else ""
+
+
+@require_http_methods(["GET", "POST"])
+def overdue_board(request):
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if request.method == "POST":
+        return send_next_step(request, today)
+    can_send = request.user.has_perm(SEND_PERMISSION)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Overdue board",
+        "today": today,
+        "campaigns": board(today),
+        "can_send": can_send,
+        "confirm": confirmation(request, today) if can_send else None,
+    }
+    return TemplateResponse(request, "returns/overdue_board.html", context)
+
+
+def board(today: date) -> list[tuple]:
+    """[(campaign, [BoardRow])] of the overdue requests, campaigns newest first."""
+    requests = (
+        FOIRequest.objects.filter(chasing.chase_filter())
+        .select_related("force", "campaign")
+        .prefetch_related("correspondence")
+        .order_by("-campaign__created_at", "campaign_id", "force__name")
+    )
+    clocks = {}
+    grouped = {}
+    for foi_request in requests:
+        if not chasing.is_overdue(foi_request, today):
+            continue
+        clock = clocks.setdefault(foi_request.regime, chasing.Clock(foi_request.regime))
+        grouped.setdefault(foi_request.campaign, []).append(board_row(foi_request, today, clock))
+    return list(grouped.items())
+
+
+def board_row(foi_request, today, clock) -> BoardRow:
+    days_late = chasing.days_overdue(foi_request, today, clock)
+    step = chasing.next_step(foi_request, today, clock)
+    letters = list(foi_request.correspondence.all())
+    return BoardRow(
+        request=foi_request,
+        due=foi_request.effective_due_date,
+        extended=foi_request.extended_due_date is not None,
+        days_late=days_late,
+        long_overdue=days_late >= chasing.LONG_OVERDUE_DAYS,
+        last_contact=max((letter.date for letter in letters), default=None),
+        next_kind=step[0] if step else None,
+        next_on=step[1] if step else None,
+        can_send=_can_send(foi_request, today),
+        needs_attention="; ".join(
+            letter.needs_attention for letter in letters if letter.needs_attention
+        ),
+    )
+
+
+def _can_send(foi_request, today):
+    try:
+        chasing.choose_step(foi_request, today, early=True)
+    except chasing.NoStepToTake:
+        return False
+    return True
+
+
+def confirmation(request, today):
+    """What the button would send for ?confirm=<request id>: shown before anything is sent."""
+    request_id = request.GET.get("confirm")
+    if not request_id or not request_id.isdigit():
+        return None
+    foi_request = get_object_or_404(
+        FOIRequest.objects.select_related("force", "campaign"), pk=request_id
+    )
+    try:
+        preview = chasing.preview_step(foi_request, today)
+    except MessageError as error:
+        messages.error(request, str(error))
+        return None
+    if preview is None:
+        messages.warning(request, f"{foi_request.force}: no chase step can be sent now.")
+        return None
+    step, to, subject, body = preview
+    return {
+        "request": foi_request,
+        "kind": Correspondence.Kind(step.kind).label,
+        "early": step.on > today,
+        "on": step.on,
+        "commissioner": step.kind == chasing.COMMISSIONER,
+        "to": to,
+        "subject": subject,
+        "body": body,
+    }
+
+
+def send_next_step(request, today):
+    if not request.user.has_perm(SEND_PERMISSION):
+        raise PermissionDenied
+    request_id = request.POST.get("request", "")
+    if not request_id.isdigit():
+        raise Http404("No such FOI request.")
+    foi_request = get_object_or_404(FOIRequest.objects.select_related("force"), pk=request_id)
+    try:
+        step = chasing.take_step(foi_request.pk, today, user=request.user, early=True)
+    except (chasing.NoStepToTake, MessageError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.add_message(request, *outcome_message(step))
+    return redirect(reverse("returns:overdue_board"))
+
+
+def outcome_message(step):
+    label = Correspondence.Kind(step.kind).label
+    if step.kind == chasing.COMMISSIONER:
+        label = "Commissioner complaint drafted for you to file; notice to the force"
+    if step.sent:
+        return messages.SUCCESS, f"{label}: sent to {step.force} ({step.to})."
+    return (
+        messages.WARNING,
+        f"{label}: drafted for {step.force}, not sent (see the flag in its correspondence).",
+    )
+
+
+overdue_board = admin.site.admin_view(overdue_board)
