@@ -1,0 +1,89 @@
+"""The import operations that the admin views and `import_returns` each call in one line."""
+
+from dataclasses import dataclass, field
+
+from returns.importing.errors import ReturnsFileError
+from returns.importing.files import read_rows, rows_to_dataset
+from returns.importing.resource import FigureResource
+from returns.importing.wide import wide_to_long
+from returns.models import ImportBatch
+
+WIDE_BREAKDOWNS = [
+    ("victim_age", "Victim age (Under 1, 0..17, Unknown)"),
+    ("offence_type", "Offence type"),
+    ("victim_gender", "Victim gender"),
+    ("", "Headline totals only (a single Total row)"),
+]
+
+
+@dataclass
+class ImportOutcome:
+    """What happened: a summary when the file was accepted, otherwise every problem."""
+
+    summary: object = None
+    problems: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def import_long(campaign, data, file_name="", user=None, dry_run=False):
+    """Import a long returns file (bytes of CSV or XLSX) into `campaign`: all or nothing."""
+    try:
+        dataset = rows_to_dataset(read_rows(data))
+    except ReturnsFileError as error:
+        return ImportOutcome(problems=[str(problem) for problem in error.problems])
+    resource = FigureResource(campaign=campaign, user=user, file_name=file_name, file_bytes=data)
+    return run(resource, dataset, dry_run)
+
+
+def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False):
+    """Import one force's own table (categories down, periods across) for `request`."""
+    try:
+        dataset, notes = wide_to_long(
+            read_rows(data), request.force.name, breakdown, request.campaign.periods
+        )
+    except ReturnsFileError as error:
+        return ImportOutcome(problems=[str(problem) for problem in error.problems])
+    resource = FigureResource(
+        campaign=request.campaign,
+        user=user,
+        file_name=file_name,
+        file_bytes=data,
+        request=request,
+        layout=ImportBatch.Layout.WIDE,
+        notes=notes,
+    )
+    return run(resource, dataset, dry_run)
+
+
+def run(resource, dataset, dry_run):
+    result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
+    problems = problems_of(result, resource)
+    return ImportOutcome(summary=None if problems else resource.summary, problems=problems)
+
+
+def problems_of(result, resource):
+    """Every reason the import was refused, as "Row 7, column value: ..." lines."""
+    problems = []
+    for error in result.base_errors:
+        if isinstance(error.error, ReturnsFileError):
+            problems.extend(str(problem) for problem in error.error.problems)
+        else:
+            problems.append(f"The import failed and nothing was saved: {error.error}")
+    for line, errors in result.row_errors():
+        for error in errors:
+            problems.append(f"{source_of(resource, line)}: {error.error}")
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                problems.append(f"{source_of(resource, invalid.number)}, {column}: {message}")
+    return problems
+
+
+def source_of(resource, line):
+    """The spreadsheet location of the library's dataset row `line` (1-based)."""
+    if 0 < line <= len(resource.parsed):
+        return resource.parsed[line - 1].source.capitalize()
+    return f"Row {line + 1}"

@@ -1,0 +1,1 @@
+"""Returns files and helpers shared by the import tests."""
