@@ -1,8 +1,396 @@
-from django.contrib import admin
+"""Admin for returned figures: list, long-file Import, one force's table, hand entry, batches."""
 
-from returns.models import Figure
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.tmp_storages import TempFolderStorage
+
+from returns.importing import cells
+from returns.importing.files import ReturnsFileFormat
+from returns.importing.resource import FigureExportResource, FigureResource
+from returns.importing.service import WIDE_BREAKDOWNS, import_wide
+from returns.models import Campaign, Figure, FOIRequest, ImportBatch
+from returns.periods import normalise_period
 
 
+# --- Long-file import through django-import-export's admin flow (preview, then confirm).
+class CampaignImportForm(ImportForm):
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.all(), help_text="The round these figures answer."
+    )
+    field_order = ["campaign", "resource", "import_file", "format"]
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        # One format that tells CSV from XLSX by content: nothing for staff to choose.
+        self.fields["format"].required = False
+        campaigns = Campaign.objects.all()
+        if len(campaigns) == 1:
+            self.fields["campaign"].initial = campaigns[0].pk
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or "0"
+
+
+class CampaignConfirmImportForm(ConfirmImportForm):
+    campaign = forms.ModelChoiceField(Campaign.objects.all(), widget=forms.HiddenInput)
+    format = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or "0"
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = "verified"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Verified"), ("no", "Not verified")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(verified_at__isnull=self.value() == "no")
+        return queryset
+
+
+class FigureEntryForm(forms.ModelForm):
+    """Hand entry: the same rules as a file's row, with messages on the field concerned."""
+
+    class Meta:
+        model = Figure
+        fields = ["period", "breakdown", "category", "status", "value", "raw_value", "note"]
+        widgets = {"note": forms.TextInput(attrs={"size": 30})}
+
+    def clean(self):
+        data = super().clean()
+        request = data.get("request") or getattr(self.instance, "request", None)
+        if request is None:
+            return data
+        campaign = request.campaign
+        self.instance.measure = self.instance.measure or campaign.measure
+        self.clean_cell(data, campaign)
+        self.clean_value(data)
+        if not self.errors:
+            self.check_not_duplicate(data, request)
+        return data
+
+    def clean_cell(self, data, campaign):
+        try:
+            data["period"] = normalise_period(data.get("period"))
+            if data["period"] not in campaign.periods:
+                raise ValueError(f"{data['period']} was not asked in this campaign.")
+        except ValueError as error:
+            self.add_error("period", str(error))
+        try:
+            breakdown = cells.parse_breakdown(data.get("breakdown"))
+            data["breakdown"], data["category"] = cells.parse_category(
+                breakdown, data.get("category")
+            )
+        except ValueError as error:
+            self.add_error("category", str(error))
+
+    def clean_value(self, data):
+        status, value = data.get("status"), data.get("value")
+        if status == Figure.Status.REPORTED and value is None:
+            self.add_error("value", "A reported figure needs its number (0 included).")
+        elif status and status != Figure.Status.REPORTED and value is not None:
+            self.add_error("value", "Only a reported figure has a number: clear it.")
+        elif status == Figure.Status.SUPPRESSED and not data.get("raw_value"):
+            self.add_error("raw_value", "Write what the force wrote, e.g. <5 or *.")
+
+    def check_not_duplicate(self, data, request):
+        clash = Figure.objects.filter(
+            request=request,
+            period=data.get("period"),
+            measure=self.instance.measure,
+            breakdown=data.get("breakdown", ""),
+            category=data.get("category", ""),
+        ).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This force already has this figure for this period.")
+
+
+def record_hand_entry(figure, user, changed):
+    """Who entered it; a changed figure is unverified (the verifier checked another value)."""
+    if not changed:
+        return
+    figure.entered_by = user
+    figure.import_batch = None
+    if figure.pk and figure.verified_at:
+        figure.verified_by = None
+        figure.verified_at = None
+
+
+class FigureInlineFormSet(forms.BaseInlineFormSet):
+    user = None
+
+    def save(self, commit=True):
+        for form in self.forms:
+            if form.has_changed() and form not in self.deleted_forms:
+                record_hand_entry(form.instance, self.user, changed=True)
+        saved = super().save(commit=commit)
+        if commit and (self.changed_objects or self.new_objects or self.deleted_objects):
+            self.instance.campaign.mark_data_changed()
+        return saved
+
+
+class FigureInline(admin.TabularInline):
+    """Figures on the FOI request page: typed in for a force that replied in prose."""
+
+    model = Figure
+    form = FigureEntryForm
+    formset = FigureInlineFormSet
+    fields = ["period", "breakdown", "category", "status", "value", "raw_value", "note"]
+    readonly_fields = []
+    extra = 0
+    template = "admin/returns/figure/inline_tabular.html"
+    verbose_name = "figure"
+    verbose_name_plural = "figures"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
+
+
+# --- The figures list.
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
-    list_display = ["request", "period", "breakdown", "category", "status", "value"]
+class FigureAdmin(ImportExportMixin, admin.ModelAdmin):
+    list_display = [
+        "force",
+        "period",
+        "breakdown",
+        "category",
+        "display_value",
+        "status",
+        "verified",
+        "import_batch",
+    ]
+    list_filter = [
+        ("request__campaign", admin.RelatedOnlyFieldListFilter),
+        ("request__force", admin.RelatedOnlyFieldListFilter),
+        "period",
+        "status",
+        "breakdown",
+        VerifiedFilter,
+    ]
+    search_fields = ["request__force__name", "request__force__short_name", "category", "note"]
+    list_select_related = ["request__force", "request__campaign", "import_batch"]
+    form = FigureEntryForm
+    fields = ["request", "period", "breakdown", "category", "status", "value", "raw_value", "note"]
+    readonly_fields = ["entered_by", "import_batch", "entered_at", "verified_by", "verified_at"]
+    raw_id_fields = ["request"]
+
+    resource_classes = [FigureResource]
+    import_formats = [ReturnsFileFormat]
+    export_formats = [CSV, XLSX]
+    import_form_class = CampaignImportForm
+    confirm_form_class = CampaignConfirmImportForm
+    import_template_name = "admin/returns/figure/import.html"
+
+    def get_fields(self, request, obj=None):
+        return self.fields + self.readonly_fields if obj else self.fields
+
+    @admin.display(ordering="request__force__name")
+    def force(self, figure):
+        return figure.request.force
+
+    @admin.display(description="value")
+    def display_value(self, figure):
+        return figure.display_value
+
+    @admin.display(boolean=True)
+    def verified(self, figure):
+        return figure.is_verified
+
+    def save_model(self, request, figure, form, change):
+        record_hand_entry(figure, request.user, changed=form.has_changed())
+        super().save_model(request, figure, form, change)
+        if form.has_changed():
+            figure.request.campaign.mark_data_changed()
+
+    def delete_model(self, request, figure):
+        campaign = figure.request.campaign
+        super().delete_model(request, figure)
+        campaign.mark_data_changed()
+
+    # --- django-import-export hooks: the campaign, the user and the kept file.
+    def get_export_resource_classes(self, request):
+        return [FigureExportResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        data = getattr(form, "cleaned_data", None) or {}
+        if "campaign" not in data:
+            return {}
+        resource_kwargs = {"campaign": data["campaign"], "user": request.user}
+        if isinstance(form, ConfirmImportForm):
+            resource_kwargs["file_name"] = data["original_file_name"]
+            resource_kwargs["file_bytes"] = TempFolderStorage(
+                name=data["import_file_name"], read_mode="rb"
+            ).read()
+        else:
+            resource_kwargs["file_name"] = data["import_file"].name
+        return resource_kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["campaign"] = import_form.cleaned_data["campaign"].pk
+        return initial
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        form.add_error("import_file", str(error))
+
+    def add_success_message(self, result, request):
+        summary = getattr(result, "summary", None)
+        if summary is None:
+            return super().add_success_message(result, request)
+        messages.success(request, f"Import finished: {summary.counts_text()}.")
+
+    # --- One force's own table, from its request's page.
+    def get_urls(self):
+        return [
+            path(
+                "import-table/<int:request_id>/",
+                self.admin_site.admin_view(self.import_table_view),
+                name="returns_figure_import_table",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_table_view(self, request, request_id):
+        if not (self.has_import_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        foi_request = get_object_or_404(
+            FOIRequest.objects.select_related("force", "campaign"), pk=request_id
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Import a table from {foi_request.force}",
+            "foi_request": foi_request,
+            "request_url": request_page(foi_request),
+        }
+        if request.method != "POST":
+            context["form"] = WideImportForm()
+            return self.render_table(request, context)
+        if "confirm" in request.POST:
+            return self.confirm_table(request, foi_request, context)
+        form = WideImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if not form.is_valid():
+            return self.render_table(request, context)
+        upload = form.cleaned_data["table"]
+        data = upload.read()
+        outcome = import_wide(
+            foi_request, data, form.cleaned_data["breakdown"], upload.name, request.user, True
+        )
+        context["outcome"] = outcome
+        if outcome.ok:
+            storage = TempFolderStorage(read_mode="rb")
+            storage.save(data)
+            context["confirm_form"] = WideConfirmForm(
+                initial={
+                    "stored_name": storage.name.rsplit("/", 1)[-1],
+                    "original_name": upload.name,
+                    "breakdown": form.cleaned_data["breakdown"],
+                }
+            )
+        return self.render_table(request, context)
+
+    def confirm_table(self, request, foi_request, context):
+        form = WideConfirmForm(request.POST)
+        if not form.is_valid():
+            raise PermissionDenied
+        storage = TempFolderStorage(name=form.cleaned_data["stored_name"], read_mode="rb")
+        try:
+            data = storage.read()
+        except OSError:
+            messages.error(request, "The uploaded table has expired: upload it again.")
+            return redirect(request.path)
+        outcome = import_wide(
+            foi_request,
+            data,
+            form.cleaned_data["breakdown"],
+            form.cleaned_data["original_name"],
+            request.user,
+            dry_run=False,
+        )
+        if not outcome.ok:
+            context.update(form=WideImportForm(), outcome=outcome)
+            return self.render_table(request, context)
+        storage.remove()
+        messages.success(
+            request, f"Imported {foi_request.force}'s table: {outcome.summary.counts_text()}."
+        )
+        return redirect(context["request_url"] or reverse("admin:returns_figure_changelist"))
+
+    def render_table(self, request, context):
+        return TemplateResponse(request, "admin/returns/figure/import_table.html", context)
+
+
+class WideImportForm(forms.Form):
+    table = forms.FileField(
+        label="The force's table (CSV or .xlsx)",
+        help_text="Categories down the first column, financial years across the header row; "
+        "an optional Total row or column.",
+    )
+    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age")
+
+
+class WideConfirmForm(forms.Form):
+    stored_name = forms.CharField(widget=forms.HiddenInput)
+    original_name = forms.CharField(widget=forms.HiddenInput)
+    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, widget=forms.HiddenInput, required=False)
+
+    def clean_stored_name(self):
+        name = self.cleaned_data["stored_name"]
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise forms.ValidationError("Bad file reference.")
+        return name
+
+
+def request_page(foi_request):
+    try:
+        return reverse("admin:returns_foirequest_change", args=[foi_request.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "uploaded_at",
+        "original_name",
+        "campaign",
+        "request",
+        "layout",
+        "uploaded_by",
+        "created",
+        "updated",
+        "unchanged",
+        "warnings",
+        "figures_link",
+    ]
+    list_filter = ["campaign", "layout", "uploaded_by"]
+    list_select_related = ["campaign", "request__force", "uploaded_by"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = [field.name for field in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # batches are made by imports
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="figures")
+    def figures_link(self, batch):
+        url = reverse("admin:returns_figure_changelist") + f"?import_batch__exact={batch.pk}"
+        return format_html('<a href="{}">figures</a>', url)

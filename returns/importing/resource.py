@@ -22,6 +22,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from returns.importing.errors import ReturnsFileError
 from returns.importing.plausibility import find_warnings, total_disagreements
 from returns.importing.rows import COLUMNS, CampaignContext, parse_long
 from returns.models import Figure, ImportBatch, PlausibilityWarning
@@ -293,7 +294,8 @@ class FigureResource(resources.ModelResource):
 
     # --- 4. Record the import once.
     def after_import(self, dataset, result, **kwargs):
-        if result.has_errors() or result.has_validation_errors():
+        result.problems = problems_of(result, self)
+        if result.problems:
             return
         dry_run = self._is_dry_run(kwargs)
         self.summary = result.summary = ImportSummary(
@@ -345,3 +347,50 @@ class FigureResource(resources.ModelResource):
             ],
             ignore_conflicts=True,
         )
+
+
+def problems_of(result, resource):
+    """Every reason the import was refused, as "Row 7, column value: ..." lines."""
+    problems = []
+    for error in result.base_errors:
+        if isinstance(error.error, ReturnsFileError):
+            problems.extend(str(problem) for problem in error.error.problems)
+        else:
+            problems.append(f"The import failed and nothing was saved: {error.error}")
+    for line, errors in result.row_errors():
+        for error in errors:
+            problems.append(f"{source_of(resource, line)}: {error.error}")
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                problems.append(f"{source_of(resource, invalid.number)}, {column}: {message}")
+    return problems
+
+
+def source_of(resource, line):
+    """The spreadsheet location of the library's dataset row `line` (1-based)."""
+    if 0 < line <= len(resource.parsed):
+        return resource.parsed[line - 1].source.capitalize()
+    return f"Row {line + 1}"
+
+
+class FigureExportResource(resources.ModelResource):
+    """The figures list as a long returns file (re-importable), with status and verification."""
+
+    force = fields.Field(column_name="force", attribute="request__force__name")
+    value = fields.Field(column_name="value")
+    verified = fields.Field(column_name="verified")
+
+    class Meta:
+        model = Figure
+        fields = ("force", "period", "measure", "breakdown", "category", "value", "note")
+        fields += ("status", "verified")
+        export_order = fields
+
+    def dehydrate_value(self, figure):
+        if figure.status == Figure.Status.REPORTED:
+            return figure.value
+        return figure.raw_value if figure.status == Figure.Status.SUPPRESSED else ""
+
+    def dehydrate_verified(self, figure):
+        return "yes" if figure.is_verified else "no"

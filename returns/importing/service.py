@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
-from returns.importing.resource import FigureResource
+from returns.importing.resource import FigureResource, problems_of
 from returns.importing.wide import wide_to_long
 from returns.models import ImportBatch
 
@@ -62,28 +62,3 @@ def run(resource, dataset, dry_run):
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
     problems = problems_of(result, resource)
     return ImportOutcome(summary=None if problems else resource.summary, problems=problems)
-
-
-def problems_of(result, resource):
-    """Every reason the import was refused, as "Row 7, column value: ..." lines."""
-    problems = []
-    for error in result.base_errors:
-        if isinstance(error.error, ReturnsFileError):
-            problems.extend(str(problem) for problem in error.error.problems)
-        else:
-            problems.append(f"The import failed and nothing was saved: {error.error}")
-    for line, errors in result.row_errors():
-        for error in errors:
-            problems.append(f"{source_of(resource, line)}: {error.error}")
-    for invalid in result.invalid_rows:
-        for column, messages in invalid.error_dict.items():
-            for message in messages:
-                problems.append(f"{source_of(resource, invalid.number)}, {column}: {message}")
-    return problems
-
-
-def source_of(resource, line):
-    """The spreadsheet location of the library's dataset row `line` (1-based)."""
-    if 0 < line <= len(resource.parsed):
-        return resource.parsed[line - 1].source.capitalize()
-    return f"Row {line + 1}"
