@@ -198,15 +198,28 @@ def overdue_request_ids(today: date) -> list[int]:
 
 
 def take_step(
-    request_id: int, today: date, *, user=None, early: bool = False, dry_run: bool = False
+    request_id: int,
+    today: date,
+    *,
+    user=None,
+    early: bool = False,
+    expected_kind: str | None = None,
+    dry_run: bool = False,
 ) -> StepTaken:
     """Take the step due for one request, once; `early` lets staff take the next one sooner.
 
-    Raises NoStepToTake (with the reason) when there is none, or another run holds the request.
+    `expected_kind` is the step staff confirmed: if another is chosen now (a double click, or
+    the daily run got there first), nothing is taken. Raises NoStepToTake (with the reason)
+    when there is no step to take, or another run holds the request.
     """
     with transaction.atomic(durable=not dry_run):
         foi_request = _lock(request_id)
         step = choose_step(foi_request, today, early=early)
+        if expected_kind and step.kind != expected_kind:
+            raise NoStepToTake(
+                f"{foi_request.force}: the {Correspondence.Kind(expected_kind).label.lower()} "
+                "was already taken; nothing was sent."
+            )
         force = foi_request.force
         if dry_run:
             return StepTaken(force.name, foi_request.pk, step.kind, force.foi_email or None, False)

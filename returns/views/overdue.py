@@ -129,7 +129,8 @@ def confirmation(request, today):
     step, to, subject, body = preview
     return {
         "request": foi_request,
-        "kind": Correspondence.Kind(step.kind).label,
+        "kind": step.kind,
+        "label": Correspondence.Kind(step.kind).label,
         "early": step.on > today,
         "on": step.on,
         "commissioner": step.kind == chasing.COMMISSIONER,
@@ -146,8 +147,18 @@ def send_next_step(request, today):
     if not request_id.isdigit():
         raise Http404("No such FOI request.")
     foi_request = get_object_or_404(FOIRequest.objects.select_related("force"), pk=request_id)
+    kind = request.POST.get("kind", "")
+    if kind not in chasing.LADDER:
+        messages.error(request, "Confirm the step on the board before sending it.")
+        return redirect(reverse("returns:overdue_board"))
     try:
-        step = chasing.take_step(foi_request.pk, today, user=request.user, early=True)
+        step = chasing.take_step(
+            foi_request.pk,
+            today,
+            user=request.user,
+            early=True,
+            expected_kind=kind,
+        )
     except (chasing.NoStepToTake, MessageError) as error:
         messages.error(request, str(error))
     else:
