@@ -2,12 +2,23 @@ from django.urls import path
 
 from returns.views import overdue
 from returns.views import statistics as statistics_views
+from returns.views import verification as verification_views
 
 app_name = "returns"
 
 urlpatterns: list = [
     # Staff pages beside the admin (overdue board, statistics) are added here.
     path("overdue/", overdue.overdue_board, name="overdue_board"),
+    path(
+        "requests/<int:request_id>/verify/",
+        verification_views.verify_request_figures,
+        name="verify_request_figures",
+    ),
+    path(
+        "campaigns/<slug:slug>/dataset/",
+        verification_views.dataset_download,
+        name="dataset_download",
+    ),
     path("statistics/", statistics_views.statistics_index, name="statistics_index"),
     path("statistics/<slug:slug>/", statistics_views.statistics_page, name="statistics_page"),
     path(

@@ -1,0 +1,74 @@
+"""Staff pages for verification: verify a request's figures from its page; download datasets.
+
+Both sit beside the admin (admin login, CSRF) and check the role's permission themselves.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from returns import exporting
+from returns.models import Campaign, Figure, FOIRequest
+from returns.verification import summary, verify_figures
+
+VERIFY_PERMISSION = "returns.verify_figure"
+EXPORT_PERMISSION = "returns.export_dataset"
+
+
+@require_POST
+def verify_request_figures(request, request_id):
+    """Verify the figures of one request that the verifier saw listed on its page."""
+    if not request.user.has_perm(VERIFY_PERMISSION):
+        raise PermissionDenied
+    foi_request = get_object_or_404(FOIRequest, pk=request_id)
+    shown = [pk for pk in request.POST.getlist("figure") if pk.isdigit()]
+    figures = foi_request.figures.filter(pk__in=shown).select_related("request")
+    verified, refused = verify_figures(request.user, figures)
+    level = messages.SUCCESS if verified and not refused else messages.WARNING
+    messages.add_message(request, level, f"{foi_request.force}: {summary(verified, refused)}.")
+    return redirect("admin:returns_foirequest_change", foi_request.pk)
+
+
+class DatasetForm(forms.Form):
+    format = forms.ChoiceField(choices=[(f, f.upper()) for f in exporting.FORMATS])
+    suppress_below = forms.IntegerField(
+        required=False,
+        min_value=2,
+        label="Suppress counts below",
+        help_text='For publication: counts from 1 to N-1 are written as "<N" (e.g. 5). '
+        "Leave empty for the full dataset.",
+    )
+
+
+@require_GET
+def dataset_download(request, slug):
+    """The verified dataset of a campaign: a small form, then the file."""
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied
+    campaign = get_object_or_404(Campaign, slug=slug)
+    form = DatasetForm(request.GET if "format" in request.GET else None)
+    if form.is_valid():
+        format = form.cleaned_data["format"]
+        content = exporting.render(campaign, format, form.cleaned_data["suppress_below"])
+        response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[format])
+        name = exporting.file_name(campaign, format)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    figures = Figure.objects.filter(request__campaign=campaign)
+    context = {
+        **admin.site.each_context(request),
+        "title": f"Verified dataset: {campaign}",
+        "campaign": campaign,
+        "form": form,
+        "verified": figures.filter(verified_at__isnull=False).count(),
+        "total": figures.count(),
+    }
+    return TemplateResponse(request, "returns/dataset_download.html", context)
+
+
+verify_request_figures = admin.site.admin_view(verify_request_figures)
+dataset_download = admin.site.admin_view(dataset_download)
