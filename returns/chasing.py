@@ -80,6 +80,17 @@ class NoStepToTake(Exception):
     """Why a step cannot be taken for this request now (shown to staff as is)."""
 
 
+class ChaseFailed(Exception):
+    """Some steps could not be drafted (nothing of theirs was recorded or sent); `taken` were."""
+
+    def __init__(self, taken: list[StepTaken], failures: list[str]):
+        self.taken, self.failures = taken, failures
+        super().__init__(
+            f"{len(failures)} step{'s' if len(failures) != 1 else ''} not taken, "
+            f"the rest were: {'; '.join(failures)}"
+        )
+
+
 # --- The ladder: pure rules over a request's dates ------------------------------------------
 
 
@@ -179,12 +190,17 @@ def is_long_overdue(foi_request, today: date, clock: Clock | None = None) -> boo
 def chase_overdue(today: date | None = None, dry_run: bool = False) -> list[StepTaken]:
     """Take the step due today for every overdue request (what the daily beat task runs)."""
     today = today or timezone.localdate()
-    taken = []
+    taken, failures = [], []
     for request_id in overdue_request_ids(today):
         try:
             taken.append(take_step(request_id, today, dry_run=dry_run))
         except NoStepToTake:
             continue
+        except messaging.MessageError as error:
+            # One broken template must not stop the other forces' steps: report it at the end.
+            failures.append(f"request {request_id}: {error}")
+    if failures:
+        raise ChaseFailed(taken, failures)
     return taken
 
 

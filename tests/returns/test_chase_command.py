@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from returns import deadlines
-from returns.models import Correspondence
+from returns.models import Correspondence, EmailTemplate
 from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory, force
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,15 @@ def test_it_exits_non_zero_with_the_message_on_a_bad_date():
     assert result.returncode != 0
     assert result.stdout == ""
     assert "--today must be a date written YYYY-MM-DD" in result.stderr
+
+
+def test_it_prints_the_steps_taken_then_fails_naming_the_broken_template(two_overdue):
+    with_address, without = two_overdue
+    EmailTemplate.objects.filter(key="chaser", regime="foia").update(subject="{% if %}")
+    out = StringIO()
+
+    with pytest.raises(CommandError, match=f"request {with_address.pk}: The subject of the email"):
+        call_command("chase_overdue", "--today", "2026-02-03", "--json", stdout=out)
+
+    assert json.loads(out.getvalue()) == []
+    assert not Correspondence.objects.exists()

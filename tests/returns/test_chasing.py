@@ -17,7 +17,7 @@ from django.core import mail
 from django.db import connection
 
 from returns import chasing, deadlines
-from returns.models import Correspondence, FOIRequest
+from returns.models import Correspondence, EmailTemplate, FOIRequest
 from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory, force
 
 D = date
@@ -303,3 +303,17 @@ def test_it_takes_each_step_once_when_two_runs_race():
     assert taken == sorted(foi_request.pk for foi_request in requests)
     assert Correspondence.objects.filter(kind="chaser").count() == 12
     assert len(mail.outbox) == 12
+
+
+@pytest.mark.django_db
+def test_it_chases_the_other_forces_when_one_template_is_broken():
+    english = awaiting(force("Northumbria Police"))
+    scottish = awaiting(force("Police Scotland"))
+    EmailTemplate.objects.filter(key="chaser", regime="foisa").update(body="{% if %}")
+
+    with pytest.raises(chasing.ChaseFailed, match=f"request {scottish.pk}: The body") as failed:
+        chasing.chase_overdue(today=D(2026, 2, 3))
+
+    assert [step.request for step in failed.value.taken] == [english.pk]
+    assert not scottish.correspondence.exists()
+    assert len(mail.outbox) == 1

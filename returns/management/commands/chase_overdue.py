@@ -25,8 +25,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today=None, dry_run=False, json=False, **options):
-        steps = chasing.chase_overdue(today=parse_today(today), dry_run=dry_run)
-        if json:
+        today = parse_today(today)
+        try:
+            steps = chasing.chase_overdue(today=today, dry_run=dry_run)
+        except chasing.ChaseFailed as failed:
+            self.report(failed.taken, dry_run, json)
+            raise CommandError(str(failed)) from None
+        self.report(steps, dry_run, json)
+
+    def report(self, steps, dry_run, as_json):
+        if as_json:
             self.stdout.write(dump_json([step.as_json() for step in steps]))
         else:
             self.stdout.write(summary(steps, dry_run))
