@@ -20,6 +20,7 @@ XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 EXTRA_COLUMN_PREFIX = "__extra_"
+BLANK_COLUMN_PREFIX = "__blank_"
 
 
 def refuse(reason):
@@ -81,23 +82,35 @@ def read_xlsx(data):
 def rows_to_dataset(rows):
     """Rows -> tablib.Dataset with row 1 as headers; every row padded to the widest one.
 
-    Cells beyond the header get `__extra_N` headers so that the parser can report them (an
-    unquoted "1,234" in a CSV splits a value in two) rather than silently dropping them.
+    Cells beyond the header get `__extra_N` headers (padding is None, a real CSV cell is a
+    string), so the parser can refuse a row that has more cells than the header: an unquoted
+    1,234 in a CSV splits a number in two. Columns with an empty header get `__blank_N`.
     """
     rows = [list(row) for row in rows]
-    width = max((len(row) for row in rows), default=0)
-    while width and all(is_blank(row[width - 1]) for row in rows if len(row) >= width):
+    if not rows or all(is_blank(cell) for cell in rows[0]):
+        refuse("The file has no header row (row 1 should name the columns).")
+    header_width = len(rows[0])
+    width = max(len(row) for row in rows)
+    while width > 1 and all(droppable(row, width - 1, header_width) for row in rows):
         width -= 1
-    if not rows or width == 0:
-        refuse("The file has no header row.")
-    headers = [
-        str(cell) if not is_blank(cell) else f"{EXTRA_COLUMN_PREFIX}{index + 1}"
-        for index, cell in enumerate(rows[0][:width] + [None] * (width - len(rows[0])))
-    ]
+    headers = [header_name(rows[0], index, header_width) for index in range(width)]
     dataset = tablib.Dataset(headers=headers)
     for row in rows[1:]:
         dataset.append((row + [None] * width)[:width])
     return dataset
+
+
+def droppable(row, index, header_width):
+    cell = row[index] if index < len(row) else None
+    return cell is None or (index < header_width and is_blank(cell))
+
+
+def header_name(header, index, header_width):
+    if index >= header_width:
+        return f"{EXTRA_COLUMN_PREFIX}{index + 1}"
+    if is_blank(header[index]):
+        return f"{BLANK_COLUMN_PREFIX}{index + 1}"
+    return str(header[index])
 
 
 class ReturnsFileFormat(Format):

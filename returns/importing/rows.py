@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from forces.resolver import ForceResolutionError, ForceResolver
 from returns.importing import cells
 from returns.importing.errors import FileProblem, ReturnsFileError
-from returns.importing.files import EXTRA_COLUMN_PREFIX
+from returns.importing.files import BLANK_COLUMN_PREFIX, EXTRA_COLUMN_PREFIX
 from returns.periods import normalise_period
 
 COLUMNS = ("force", "period", "measure", "breakdown", "category", "value", "note")
@@ -95,7 +95,7 @@ def header_map(headers):
     found, problems = {}, []
     for index, header in enumerate(headers):
         name = str(header or "").replace("\ufeff", "").strip().lower().replace(" ", "_")
-        if name.startswith(EXTRA_COLUMN_PREFIX) or not name:
+        if name.startswith((EXTRA_COLUMN_PREFIX, BLANK_COLUMN_PREFIX)) or not name:
             continue
         if name in found:
             problems.append(FileProblem(f"the column {name!r} appears twice.", row=1))
@@ -121,11 +121,12 @@ def parse_long(dataset, context):
     ):
         raise ReturnsFileError(problems)
     extra = [i for i, h in enumerate(dataset.headers) if str(h).startswith(EXTRA_COLUMN_PREFIX)]
+    unnamed = [i for i, h in enumerate(dataset.headers) if str(h).startswith(BLANK_COLUMN_PREFIX)]
     figures, seen = [], {}
     for offset, values in enumerate(dataset, start=2):
         if all(cells.is_blank(value) for value in values):
             continue
-        figure, row_problems = parse_row(values, offset, columns, extra, context)
+        figure, row_problems = parse_row(values, offset, columns, (extra, unnamed), context)
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -142,7 +143,7 @@ def parse_long(dataset, context):
     return figures
 
 
-def parse_row(values, row_number, columns, extra, context):
+def parse_row(values, row_number, columns, stray_columns, context):
     def cell(name):
         index = columns.get(name)
         return values[index] if index is not None else None
@@ -157,13 +158,20 @@ def parse_row(values, row_number, columns, extra, context):
         except ValueError as error:
             problems.append(FileProblem(str(error), row=row, column=column))
 
-    for index in extra:
+    extra, unnamed = stray_columns
+    if any(values[index] is not None for index in extra):
+        problems.append(
+            FileProblem(
+                "has more cells than the header row. Is a number like 1,234 written without "
+                "quotes, splitting it in two?",
+                row=row,
+            )
+        )
+    for index in unnamed:
         if not cells.is_blank(values[index]):
             problems.append(
                 FileProblem(
-                    f"has more cells than the header ({cells.cell_text(values[index])!r} is "
-                    "beyond the last column). Is a number like 1,234 missing its quotes?",
-                    row=row,
+                    f"{cells.cell_text(values[index])!r} is in a column with no header.", row=row
                 )
             )
     note = cells.cell_text(cell("note"))
