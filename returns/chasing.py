@@ -37,10 +37,10 @@ from returns import deadlines, messaging
 from returns.defaults import COMMISSIONERS
 from returns.models import Correspondence, FOIRequest, NonWorkingDay
 
-CHASER = Correspondence.Kind.CHASER
-SECOND_CHASER = Correspondence.Kind.SECOND_CHASER
-INTERNAL_REVIEW = Correspondence.Kind.INTERNAL_REVIEW
-COMMISSIONER = Correspondence.Kind.COMMISSIONER
+CHASER = Correspondence.Kind.CHASER.value
+SECOND_CHASER = Correspondence.Kind.SECOND_CHASER.value
+INTERNAL_REVIEW = Correspondence.Kind.INTERNAL_REVIEW.value
+COMMISSIONER = Correspondence.Kind.COMMISSIONER.value
 LADDER = [CHASER, SECOND_CHASER, INTERNAL_REVIEW, COMMISSIONER]
 
 # Working days after the effective due date on which each of the first three steps falls.

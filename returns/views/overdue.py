@@ -38,7 +38,7 @@ class BoardRow:
     next_kind: str | None
     next_on: date | None
     can_send: bool
-    needs_attention: str
+    needs_attention: list[str]
 
     @property
     def next_label(self):
@@ -96,9 +96,7 @@ def board_row(foi_request, today, clock) -> BoardRow:
         next_kind=step[0] if step else None,
         next_on=step[1] if step else None,
         can_send=_can_send(foi_request, today),
-        needs_attention="; ".join(
-            letter.needs_attention for letter in letters if letter.needs_attention
-        ),
+        needs_attention=[letter.needs_attention for letter in letters if letter.needs_attention],
     )
 
 
