@@ -11,7 +11,9 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import TempFolderStorage
+from simple_history.admin import SimpleHistoryAdmin
 
+from returns.admin.verification import VerificationMixin, verify_selected_figures
 from returns.importing import cells
 from returns.importing.files import ReturnsFileFormat
 from returns.importing.resource import FigureExportResource, FigureResource
@@ -76,7 +78,7 @@ class FigureEntryForm(forms.ModelForm):
         campaign = request.campaign
         self.instance.measure = self.instance.measure or campaign.measure
         self.clean_cell(data, campaign)
-        self.clean_value(data)
+        self.check_value(data)
         if not self.errors:
             self.check_not_duplicate(data, request)
         return data
@@ -96,7 +98,7 @@ class FigureEntryForm(forms.ModelForm):
         except ValueError as error:
             self.add_error("category", str(error))
 
-    def clean_value(self, data):
+    def check_value(self, data):  # not clean_value: Django would call that per field
         status, value = data.get("status"), data.get("value")
         if status == Figure.Status.REPORTED and value is None:
             self.add_error("value", "A reported figure needs its number (0 included).")
@@ -161,7 +163,7 @@ class FigureInline(admin.TabularInline):
 
 # --- The figures list.
 @admin.register(Figure)
-class FigureAdmin(ImportExportMixin, admin.ModelAdmin):
+class FigureAdmin(VerificationMixin, ImportExportMixin, SimpleHistoryAdmin):
     list_display = [
         "force",
         "period",
@@ -170,8 +172,10 @@ class FigureAdmin(ImportExportMixin, admin.ModelAdmin):
         "display_value",
         "status",
         "verified",
+        "open_warnings",
         "import_batch",
     ]
+    actions = [verify_selected_figures]
     list_filter = [
         ("request__campaign", admin.RelatedOnlyFieldListFilter),
         ("request__force", admin.RelatedOnlyFieldListFilter),
