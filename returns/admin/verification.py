@@ -1,5 +1,5 @@
 """Admin for verification: plausibility warnings (dismiss with a reason), and the pieces the
-figure and campaign admins use (verify action, verified filter, warnings column, dataset link)."""
+figure admin uses (the verify action, its permission, the open-warnings column)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,21 +17,6 @@ from returns.views.verification import VERIFY_PERMISSION
 # --- Pieces for FigureAdmin (returns/admin/figures.py) -------------------------------------
 
 
-class VerifiedFilter(admin.SimpleListFilter):
-    title = "verification"
-    parameter_name = "verified"
-
-    def lookups(self, request, model_admin):
-        return [("no", "Unverified"), ("yes", "Verified")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(verified_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(verified_at__isnull=True)
-        return queryset
-
-
 @admin.action(description="Verify selected figures", permissions=["verify"])
 def verify_selected_figures(modeladmin, request, queryset):
     verified, refused = verify_figures(request.user, queryset.select_related("request"))
@@ -40,7 +25,7 @@ def verify_selected_figures(modeladmin, request, queryset):
 
 
 class VerificationMixin:
-    """For FigureAdmin: the verify action, its permission, verified and warnings columns."""
+    """For FigureAdmin: the verify action's permission and the open-warnings column."""
 
     def has_verify_permission(self, request):
         return request.user.has_perm(VERIFY_PERMISSION)
@@ -53,12 +38,6 @@ class VerificationMixin:
                 open_warning_count=Count("warnings", filter=Q(warnings__dismissed_at__isnull=True))
             )
         )
-
-    @admin.display(description="Verified", ordering="verified_at")
-    def verified(self, figure):
-        if not figure.is_verified:
-            return "—"
-        return f"{figure.verified_by or '?'}, {figure.verified_at:%d/%m/%Y}"
 
     @admin.display(description="Open warnings", ordering="open_warning_count")
     def open_warnings(self, figure):
