@@ -1,6 +1,8 @@
 """Editing a verified figure sends it back to unverified; other saves leave it verified."""
 
 import pytest
+from django.forms import BooleanField
+from django.urls import reverse
 
 from returns.models import Figure
 from returns.verification import verify_figures
@@ -65,3 +67,42 @@ def test_it_records_the_unverifying_edit_in_the_history(verified_figure, second_
     assert latest.value == 99
     assert latest.verified_at is None
     assert latest.history_user == second_caseworker
+
+
+def formset_post_data(response):
+    """The change page's own form and inline formsets as POST data, ready to alter."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += list(formset.forms)
+        management = formset.management_form.initial.items()
+        data.update({f"{formset.prefix}-{key}": value for key, value in management})
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if isinstance(field, BooleanField) and not value:
+                continue  # an unticked box is not posted
+            if isinstance(value, list | tuple):
+                value = [str(item) for item in value]
+            data[form.add_prefix(name)] = "" if value is None else value
+    return data
+
+
+def test_it_unverifies_a_figure_edited_on_the_request_page(
+    client, verified_figure, second_caseworker
+):
+    client.force_login(second_caseworker)
+    page = reverse("admin:returns_foirequest_change", args=[verified_figure.request_id])
+    data = formset_post_data(client.get(page))
+    key = next(k for k, v in data.items() if k.endswith("-value") and str(v) == "98")
+    data[key] = 99
+
+    response = client.post(page, data)
+
+    assert response.status_code == 302, response.context and [
+        f.errors for i in response.context["inline_admin_formsets"] for f in i.formset.forms
+    ]
+    stored = Figure.objects.get(pk=verified_figure.pk)
+    assert (stored.value, stored.is_verified) == (99, False)
+    assert stored.history.latest().history_user == second_caseworker
