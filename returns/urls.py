@@ -14,6 +14,7 @@ urlpatterns: list = [
         verification_views.verify_request_figures,
         name="verify_request_figures",
     ),
+    path("datasets/", verification_views.datasets_index, name="datasets_index"),
     path(
         "campaigns/<slug:slug>/dataset/",
         verification_views.dataset_download,

@@ -6,6 +6,7 @@ Both sit beside the admin (admin login, CSRF) and check the role's permission th
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -45,6 +46,23 @@ class DatasetForm(forms.Form):
 
 
 @require_GET
+def datasets_index(request):
+    """Every campaign with how many of its figures are verified, each linking to its download."""
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied
+    campaigns = Campaign.objects.annotate(
+        total=Count("requests__figures"),
+        verified=Count("requests__figures", filter=Q(requests__figures__verified_at__isnull=False)),
+    )
+    context = {
+        **admin.site.each_context(request),
+        "title": "Verified datasets",
+        "campaigns": campaigns,
+    }
+    return TemplateResponse(request, "returns/datasets_index.html", context)
+
+
+@require_GET
 def dataset_download(request, slug):
     """The verified dataset of a campaign: a small form, then the file."""
     if not request.user.has_perm(EXPORT_PERMISSION):
@@ -71,4 +89,5 @@ def dataset_download(request, slug):
 
 
 verify_request_figures = admin.site.admin_view(verify_request_figures)
+datasets_index = admin.site.admin_view(datasets_index)
 dataset_download = admin.site.admin_view(dataset_download)

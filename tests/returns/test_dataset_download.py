@@ -74,3 +74,19 @@ def test_it_answers_404_for_an_unknown_campaign(client, verifier):
     client.force_login(verifier)
 
     assert client.get(reverse("returns:dataset_download", args=["nope"])).status_code == 404
+
+
+def test_it_lists_campaigns_with_their_verified_counts(client, verifier, campaign):
+    client.force_login(verifier)
+
+    response = client.get(reverse("returns:datasets_index"))
+
+    page = response.content.decode()
+    assert "1 of 2" in page and url(campaign) in page
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "outsider"])
+def test_it_hides_the_datasets_list_from_people_without_the_export_role(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reverse("returns:datasets_index")).status_code == 403
