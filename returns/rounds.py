@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forces.models import Force
+from returns import messaging
 from returns.models import Campaign, Correspondence, FOIRequest
 from returns.periods import normalise_period, parse_periods
 
@@ -119,31 +120,44 @@ class SendReport:
 
 
 def send_requests(campaign, *, on_date=None, user=None, requests=None):
-    """Email each unsent request (one message per force) and record it as sent and received."""
-    from returns.messaging import send_to_force
+    """Email each unsent request (one message per force) and record it as sent and received.
 
+    The message is logged (committed) before it is emailed, and the request is marked sent only
+    once the mail server accepted it; a force without an FOI address keeps one flagged draft,
+    which the next send delivers once staff have added the address.
+    """
     on_date = on_date or timezone.localdate()
     report = SendReport()
     pending = (requests if requests is not None else campaign.requests.all()).filter(
         status=FOIRequest.Status.NOT_SENT
     )
     for foi_request in pending.select_related("force", "campaign"):
-        with transaction.atomic():
-            if not foi_request.force.foi_email:
-                # Drafted once and flagged for staff, never marked sent.
-                if not foi_request.correspondence.filter(kind=Correspondence.Kind.REQUEST).exists():
-                    send_to_force(
-                        foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user
-                    )
-                report.flagged.append(foi_request)
-                continue
-            send_to_force(foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user)
-            foi_request.status = FOIRequest.Status.AWAITING
-            # An email arrives the day it is sent: that day is the date of receipt.
-            foi_request.sent_on = foi_request.received_on = on_date
-            foi_request.save()
-            report.sent.append(foi_request)
+        message = request_message(foi_request, on_date, user)
+        if not messaging.deliver(message):
+            report.flagged.append(foi_request)
+            continue
+        foi_request.status = FOIRequest.Status.AWAITING
+        # An email arrives the day it is sent: that day is the date of receipt.
+        foi_request.sent_on = foi_request.received_on = on_date
+        foi_request.save()
+        report.sent.append(foi_request)
     return report
+
+
+def request_message(foi_request, on_date, user=None):
+    """The request's outgoing message: its earlier unsent draft (re-addressed), or a new one."""
+    earlier = foi_request.correspondence.filter(
+        kind=Correspondence.Kind.REQUEST, state=Correspondence.State.DRAFT
+    ).last()
+    if earlier is None:
+        return messaging.draft(
+            foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user
+        )
+    if earlier.address != foi_request.force.foi_email:
+        earlier.address = foi_request.force.foi_email
+        earlier.date = on_date
+        earlier.save(update_fields=["address", "date"])
+    return earlier
 
 
 @transaction.atomic

@@ -217,3 +217,20 @@ def test_it_recomputes_open_due_dates_when_staff_add_a_non_working_day(client, a
 def test_it_lets_only_those_who_log_requests_create_campaigns(client, request, persona, status):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/admin/returns/campaign/add/").status_code == status
+
+
+def test_it_delivers_the_flagged_draft_once_the_force_has_an_address(logged_in):
+    add_campaign(logged_in)
+    send_action(logged_in, Campaign.objects.get(), confirmed="yes")
+    assert not mail.outbox
+    Force.objects.filter(short_name="Gwent").update(foi_email="foi@gwent.example")
+    send_action(logged_in, Campaign.objects.get(), confirmed="yes")
+    assert [message.to for message in mail.outbox] == [["foi@gwent.example"]]
+    gwent = FOIRequest.objects.get(force__short_name="Gwent")
+    assert gwent.status == "awaiting"
+    message = gwent.correspondence.get()
+    assert (message.state, message.address, message.needs_attention) == (
+        "sent",
+        "foi@gwent.example",
+        "",
+    )
