@@ -97,7 +97,7 @@ def test_it_lists_missing_and_stale_snapshots_for_the_sweep():
     assert snapshots.stale_campaign_ids() == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_skips_while_another_run_holds_the_snapshot(recomputes):
     campaign = CampaignFactory()
     StatsSnapshot.objects.create(campaign=campaign)
