@@ -195,6 +195,31 @@ class FOIRequest(models.Model):
     def __str__(self):
         return f"{self.force} — {self.campaign}"
 
+    def save(self, *args, **kwargs):
+        self.refresh_deadlines()
+        super().save(*args, **kwargs)
+
+    def refresh_deadlines(self, extra_days=None):
+        """Derive the statutory due dates from the dates of receipt (never typed in by hand)."""
+        if extra_days is None and (self.clock_started_on or self.internal_review_requested_on):
+            extra_days = NonWorkingDay.for_regime(self.regime)
+        start = self.clock_started_on
+        self.due_date = (
+            deadlines.due_date(start, self.regime, extra_days=extra_days) if start else None
+        )
+        review = self.internal_review_requested_on
+        self.internal_review_due_date = (
+            deadlines.due_date(review, self.regime, extra_days=extra_days) if review else None
+        )
+
+    def deadline_explanation(self):
+        """How the due date was reached: each non-working day skipped after receipt, and why."""
+        if not self.clock_started_on:
+            return None
+        return deadlines.skipped_days(
+            self.clock_started_on, self.regime, extra_days=NonWorkingDay.for_regime(self.regime)
+        )
+
     @property
     def regime(self):
         return self.force.regime
@@ -214,29 +239,6 @@ class FOIRequest(models.Model):
     @property
     def effective_due_date(self):
         return self.extended_due_date or self.due_date
-
-    def save(self, *args, **kwargs):
-        self.refresh_deadlines()
-        super().save(*args, **kwargs)
-
-    def refresh_deadlines(self, extra_days=None):
-        """Derive the statutory due dates from the dates of receipt (never typed in by hand)."""
-        if extra_days is None and (self.clock_started_on or self.internal_review_requested_on):
-            extra_days = NonWorkingDay.for_regime(self.regime)
-        start = self.clock_started_on
-        self.due_date = deadlines.due_date(start, self.regime, extra_days=extra_days) if start else None
-        review = self.internal_review_requested_on
-        self.internal_review_due_date = (
-            deadlines.due_date(review, self.regime, extra_days=extra_days) if review else None
-        )
-
-    def deadline_explanation(self):
-        """How the due date was reached: each non-working day skipped after receipt, and why."""
-        if not self.clock_started_on:
-            return None
-        return deadlines.skipped_days(
-            self.clock_started_on, self.regime, extra_days=NonWorkingDay.for_regime(self.regime)
-        )
 
     def clean(self):
         if (
