@@ -50,3 +50,46 @@ ensure_venv() {
         echo "$stamp" >.venv/.installed
     fi
 }
+
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+start_throwaway_postgres() {
+    # A PostgreSQL cluster in $WORK/pg, reachable only on the socket in $WORK/sock, tuned for
+    # speed over durability; sets DATABASE_URL. The caller's stop_services stops it.
+    PGBIN=$(pg_bindir)
+    mkdir "$WORK/pg" "$WORK/sock"
+    as_postgres=()
+    if [ "$(id -u)" = 0 ]; then
+        # initdb refuses to run as root: the cluster belongs to the postgres user.
+        chown postgres "$WORK/pg" "$WORK/sock"
+        as_postgres=(runuser -u postgres --)
+    fi
+    "${as_postgres[@]}" "$PGBIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 >"$WORK/initdb.log"
+    "${as_postgres[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w start \
+        -o "-c listen_addresses='' -k $WORK/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    export DATABASE_URL="postgres://postgres@${WORK//\//%2F}%2Fsock/postgres"
+}
+
+start_throwaway_redis() {
+    # A redis-server on the socket $WORK/redis.sock; sets the Celery broker and result backend.
+    redis-server --port 0 --unixsocket "$WORK/redis.sock" --unixsocketperm 700 --save '' \
+        --appendonly no --daemonize yes --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
+    for _ in $(seq 50); do [ -S "$WORK/redis.sock" ] && break; sleep 0.1; done
+    export CELERY_BROKER_URL="redis+socket://$WORK/redis.sock"
+    export CELERY_RESULT_BACKEND="$CELERY_BROKER_URL"
+}
+
+stop_services() {
+    [ -n "${PGBIN:-}" ] && "${as_postgres[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1
+    [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null
+    rm -rf "$WORK"
+}
+
+make_workdir() {
+    # A private directory for one run's servers, removed on exit (even on failure).
+    WORK=$(mktemp -d "/tmp/foi-returns-$1.XXXXXX")
+    chmod 755 "$WORK"
+    trap stop_services EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
