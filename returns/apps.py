@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ReturnsConfig(AppConfig):
@@ -7,6 +7,16 @@ class ReturnsConfig(AppConfig):
     verbose_name = "FOI returns"
 
     def ready(self):
+        from forces.models import Under18Population
         from returns.roles import sync_roles
+        from returns.snapshots import populations_changed
 
         post_migrate.connect(sync_roles, dispatch_uid="returns.sync_roles")
+        # Populations are edited one row at a time (admin, a small non-bulk import), so a signal
+        # sees every change; figures, written in bulk, call mark_data_changed explicitly instead.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                populations_changed,
+                sender=Under18Population,
+                dispatch_uid=f"returns.populations_changed.{signal}",
+            )

@@ -120,3 +120,9 @@ def repair_stale():
 def snapshot_payload_statistics(snapshot):
     """The `national_stats --json` part of a stored payload (without the chart-only extras)."""
     return {key: value for key, value in snapshot.payload.items() if key != "age_counts"}
+
+
+def populations_changed(**kwargs):
+    """Under-18 populations feed every campaign's rates: mark every campaign's statistics stale."""
+    for campaign in Campaign.objects.only("pk"):
+        campaign.mark_data_changed()
