@@ -15,20 +15,22 @@ The rule, everywhere (admin action, request page, `verify_returns`):
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from returns.models import Campaign, Figure, PlausibilityWarning
 
 OWN = "own"
 UNATTRIBUTED = "unattributed"
+CHANGED = "changed"
 
 REFUSAL_REASONS = {
-    OWN: "you entered, imported or changed them",
-    UNATTRIBUTED: "nobody is recorded as having entered them",
+    OWN: "left for another person: you entered, imported or changed them",
+    UNATTRIBUTED: "left for another person: nobody is recorded as having entered them",
+    CHANGED: "not verified: changed by someone while you checked, so look again",
 }
 REFUSAL_SINGULAR = {
     OWN: "you entered, imported or changed it",
     UNATTRIBUTED: "nobody is recorded as having entered it",
+    CHANGED: "it changed while you checked it",
 }
 
 
@@ -76,36 +78,70 @@ def verify_figures(user, figures):
     """Verify each unverified figure `user` may verify.
 
     Returns (verified, refused): lists of figures; each refused figure carries `.refusal`
-    (OWN or UNATTRIBUTED). Figures already verified are left as they are, in neither list.
-    History sees the change (one bulk write with history rows by `user`), and each campaign
-    touched is told its data changed, once.
+    (OWN, UNATTRIBUTED, or CHANGED when someone altered it since it was loaded). Figures
+    already verified are left as they are, in neither list. History sees the change (a row
+    per figure, by `user`), and each campaign touched is told its data changed, once.
     """
     pending = [figure for figure in figures if not figure.is_verified]
     authors = authors_of(pending)
     now = timezone.now()
-    verified, refused = [], []
+    allowed, refused = [], []
     for figure in pending:
-        reason = refusal(user.pk, figure.entered_by_id, authors[figure.pk])
-        if reason:
-            figure.refusal = reason
-            refused.append(figure)
-        else:
-            figure.verified_by, figure.verified_at = user, now
-            verified.append(figure)
+        figure.refusal = refusal(user.pk, figure.entered_by_id, authors[figure.pk])
+        (refused if figure.refusal else allowed).append(figure)
+    verified = []
     with transaction.atomic():
-        bulk_update_with_history(
-            verified,
-            Figure,
-            ["verified_by", "verified_at"],
-            batch_size=1000,
-            default_user=user,
-            default_change_reason="Verified",
-            default_date=now,
-        )
-        touched = Figure.objects.filter(pk__in=[figure.pk for figure in verified])
-        for campaign in Campaign.objects.filter(requests__figures__in=touched).distinct():
+        for start in range(0, len(allowed), CHUNK):
+            chunk = allowed[start : start + CHUNK]
+            unchanged, changed = lock_unchanged(chunk)
+            refused += changed
+            stamp(unchanged, user, now)
+            verified += unchanged
+        request_ids = {figure.request_id for figure in verified}
+        for campaign in Campaign.objects.filter(requests__in=request_ids).distinct():
             campaign.mark_data_changed()
     return verified, refused
+
+
+CHUNK = 5000
+
+
+def lock_unchanged(figures):
+    """Lock the rows; split them into (still as loaded and unverified, changed meanwhile)."""
+    fields = ["pk", "verified_at", *Figure.CHECKED_FIELDS]
+    rows = Figure.objects.filter(pk__in=[figure.pk for figure in figures]).select_for_update()
+    current = {row[0]: row for row in rows.values_list(*fields)}
+    unchanged, changed = [], []
+    for figure in figures:
+        row = current.get(figure.pk)
+        as_loaded = (figure.pk, None, *figure._checked_values().values())
+        if row == as_loaded:
+            unchanged.append(figure)
+        else:
+            figure.refusal = CHANGED
+            changed.append(figure)
+    return unchanged, changed
+
+
+def stamp(figures, user, now):
+    """One UPDATE for the rows (all get the same stamp), and their history rows in bulk.
+
+    simple_history's bulk_update_with_history would write the same history rows, but its
+    bulk_update costs a CASE per row and field: 90 s instead of a few for 100,000 figures.
+    """
+    Figure.objects.filter(pk__in=[figure.pk for figure in figures]).update(
+        verified_by=user, verified_at=now
+    )
+    for figure in figures:
+        figure.verified_by, figure.verified_at = user, now
+    Figure.history.bulk_history_create(
+        figures,
+        batch_size=1000,
+        update=True,
+        default_user=user,
+        default_change_reason="Verified",
+        default_date=now,
+    )
 
 
 def summary(verified, refused):
@@ -114,7 +150,7 @@ def summary(verified, refused):
     for reason, words in REFUSAL_REASONS.items():
         count = sum(1 for figure in refused if figure.refusal == reason)
         if count:
-            parts.append(f"{count} left for another person: {words}")
+            parts.append(f"{count} {words}")
     return "; ".join(parts)
 
 

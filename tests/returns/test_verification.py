@@ -4,7 +4,14 @@ import pytest
 from django.utils import timezone
 
 from returns.models import Campaign, Figure, ImportBatch
-from returns.verification import OWN, UNATTRIBUTED, can_verify, summary, verify_figures
+from returns.verification import (
+    CHANGED,
+    OWN,
+    UNATTRIBUTED,
+    can_verify,
+    summary,
+    verify_figures,
+)
 from tests.factories import FigureFactory, FOIRequestFactory, force
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +151,13 @@ def test_it_keeps_verification_stamped_now(caseworker, verifier):
 
     figure.refresh_from_db()
     assert before <= figure.verified_at <= timezone.now()
+
+
+def test_it_does_not_verify_a_figure_changed_since_it_was_loaded(caseworker, verifier):
+    shown = Figure.objects.get(pk=FigureFactory(entered_by=caseworker, value=98).pk)
+    Figure.objects.filter(pk=shown.pk).update(value=323)  # someone else, meanwhile
+
+    verified, refused = verify_figures(verifier, [shown])
+
+    assert verified == [] and refused[0].refusal == CHANGED
+    assert not Figure.objects.get(pk=shown.pk).is_verified
