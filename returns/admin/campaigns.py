@@ -61,6 +61,8 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "request_wording" not in self.fields:
+            return  # a view-only user: the admin shows every field read-only
         self.fields["request_wording"].initial = rounds.DEFAULT_WORDING
         if self.instance.pk:
             self.initial["periods"] = ", ".join(self.instance.periods)

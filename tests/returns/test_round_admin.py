@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from forces.models import Force
 from returns.models import Campaign, Correspondence, FOIRequest, NonWorkingDay
-from tests.factories import CampaignFactory, FOIRequestFactory, force
+from tests.factories import CampaignFactory, FigureFactory, FOIRequestFactory, UserFactory, force
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -234,3 +234,38 @@ def test_it_delivers_the_flagged_draft_once_the_force_has_an_address(logged_in):
         "foi@gwent.example",
         "",
     )
+
+
+def test_it_links_the_request_page_to_table_import_verification_and_the_board(client, verifier):
+    client.force_login(verifier)
+    foi_request = FOIRequestFactory(received_on=D(2026, 1, 5))
+    FigureFactory(request=foi_request, entered_by=UserFactory(username="casey"))
+    page = client.get(f"/admin/returns/foirequest/{foi_request.pk}/change/").content.decode()
+    assert f"/admin/returns/figure/import-table/{foi_request.pk}/" in page
+    assert f"/returns/requests/{foi_request.pk}/verify/" in page
+    assert "/returns/overdue/" in page
+
+
+def test_it_links_the_campaign_page_to_statistics_and_the_dataset(client, verifier):
+    client.force_login(verifier)
+    campaign = CampaignFactory(slug="ocso-2019")
+    page = client.get(f"/admin/returns/campaign/{campaign.pk}/change/").content.decode()
+    assert "/returns/statistics/ocso-2019/" in page
+    assert "/returns/campaigns/ocso-2019/dataset/" in page
+
+
+@pytest.mark.parametrize(
+    "persona, links",
+    [
+        ("verifier", ["/returns/overdue/", "/returns/statistics/", "/returns/datasets/"]),
+        ("caseworker", ["/returns/overdue/", "/returns/statistics/"]),
+    ],
+)
+def test_it_lists_the_staff_pages_on_the_admin_home(client, request, persona, links):
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get("/admin/").content.decode()
+    assert [
+        link
+        for link in ["/returns/overdue/", "/returns/statistics/", "/returns/datasets/"]
+        if link in page
+    ] == links
