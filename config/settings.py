@@ -115,8 +115,9 @@ else:
 
 # --- Celery: Redis in production; with no broker configured, kombu's filesystem
 # transport under var/ so the zero-setup install takes the same asynchronous path.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+# ("localhost" only spares a kombu warning: the filesystem transport has no host.)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://localhost//"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
     _queue_dir.mkdir(parents=True, exist_ok=True)
