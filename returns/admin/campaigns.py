@@ -436,6 +436,13 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "exemptions" and object_id:
+            regime = FOIRequest.objects.filter(pk=object_id).values_list("force__regime", flat=True)
+            kwargs["queryset"] = Exemption.objects.filter(regime__in=regime)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_inlines(self, request, obj):
         from returns.admin.figures import FigureInline
 

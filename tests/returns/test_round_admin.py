@@ -269,3 +269,10 @@ def test_it_lists_the_staff_pages_on_the_admin_home(client, request, persona, li
         for link in ["/returns/overdue/", "/returns/statistics/", "/returns/datasets/"]
         if link in page
     ] == links
+
+
+def test_it_offers_only_the_exemptions_of_the_forces_regime(logged_in):
+    scottish = FOIRequestFactory(force=force("Police Scotland"))
+    page = logged_in.get(f"/admin/returns/foirequest/{scottish.pk}/change/").content.decode()
+    assert "FOISA 2002 (Scotland) s.35 Law enforcement" in page
+    assert "FOIA 2000 s.31 Law enforcement" not in page
