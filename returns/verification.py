@@ -16,6 +16,7 @@ The rule, everywhere (admin action, request page, `verify_returns`):
 from django.db import transaction
 from django.utils import timezone
 
+from returns import history
 from returns.models import Campaign, Figure, PlausibilityWarning
 
 OWN = "own"
@@ -124,23 +125,17 @@ def lock_unchanged(figures):
 
 
 def stamp(figures, user, now):
-    """One UPDATE for the rows (all get the same stamp), and their history rows in bulk.
+    """One UPDATE for the rows (all get the same stamp), and their history rows copied in SQL.
 
     simple_history's bulk_update_with_history would write the same history rows, but its
     bulk_update costs a CASE per row and field: 90 s instead of a few for 100,000 figures.
     """
-    Figure.objects.filter(pk__in=[figure.pk for figure in figures]).update(
-        verified_by=user, verified_at=now
-    )
+    ids = [figure.pk for figure in figures]
+    Figure.objects.filter(pk__in=ids).update(verified_by=user, verified_at=now)
     for figure in figures:
         figure.verified_by, figure.verified_at = user, now
-    Figure.history.bulk_history_create(
-        figures,
-        batch_size=1000,
-        update=True,
-        default_user=user,
-        default_change_reason="Verified",
-        default_date=now,
+    history.copy_to_history(
+        Figure, ids, history_type=history.CHANGED, user=user, reason="Verified", when=now
     )
 
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from returns.history import CREATED, copy_to_history
 from returns.importing.errors import ReturnsFileError
 from returns.importing.plausibility import find_warnings, total_disagreements
 from returns.importing.rows import COLUMNS, CampaignContext, parse_long
@@ -306,12 +307,13 @@ class FigureResource(resources.ModelResource):
             instances.clear()
 
     def create_all(self, instances):
-        created = bulk_create_with_history(
-            instances,
+        created = Figure.objects.bulk_create(instances, batch_size=self._meta.batch_size)
+        copy_to_history(
             Figure,
-            batch_size=self._meta.batch_size,
-            default_user=self.user,
-            default_change_reason=self.change_reason(),
+            [figure.pk for figure in created],
+            history_type=CREATED,
+            user=self.user,
+            reason=self.change_reason(),
         )
         self.created_figures.extend(created)
 
