@@ -11,19 +11,6 @@ from returns.statistics import compute_statistics
 from tests.factories import CampaignFactory, FigureFactory
 
 
-@pytest.fixture
-def recomputes():
-    """Every stored recompute, as (campaign_id, data_version), observed through the signal."""
-    seen = []
-
-    def record(sender, campaign_id, data_version, **kwargs):
-        seen.append((campaign_id, data_version))
-
-    snapshots.statistics_recomputed.connect(record)
-    yield seen
-    snapshots.statistics_recomputed.disconnect(record)
-
-
 def verified_figure(campaign, verifier, **fields):
     from django.utils import timezone
 

@@ -15,19 +15,6 @@ pytestmark = pytest.mark.worker
 SETTLE_SECONDS = snapshots.RECOMPUTE_DELAY_SECONDS + 3
 
 
-@pytest.fixture
-def recomputes():
-    """Every stored recompute, seen through the signal the worker thread sends."""
-    seen = []
-
-    def record(sender, campaign_id, data_version, **kwargs):
-        seen.append((campaign_id, data_version))
-
-    snapshots.statistics_recomputed.connect(record)
-    yield seen
-    snapshots.statistics_recomputed.disconnect(record)
-
-
 def wait_until_fresh(campaign, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -1,0 +1,17 @@
+import pytest
+
+from returns import snapshots
+
+
+@pytest.fixture
+def recomputes():
+    """Every stored statistics recompute, as (campaign_id, data_version), seen through the signal
+    (sent from the worker thread too)."""
+    seen = []
+
+    def record(sender, campaign_id, data_version, **kwargs):
+        seen.append((campaign_id, data_version))
+
+    snapshots.statistics_recomputed.connect(record)
+    yield seen
+    snapshots.statistics_recomputed.disconnect(record)
