@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -211,6 +212,17 @@ class FOIRequest(models.Model):
         self.internal_review_due_date = (
             deadlines.due_date(review, self.regime, extra_days=extra_days) if review else None
         )
+
+    def commissioner_deadline(self):
+        """The last day to go to the Commissioner, counted from the internal review's answer
+        (or, unanswered, its deadline): FOIA, the ICO expects a complaint within 6 weeks of the
+        last substantive contact; FOISA s.47(4)(a), an application within 6 months."""
+        base = self.internal_review_responded_on or self.internal_review_due_date
+        if base is None:
+            return None
+        if self.regime == Force.Regime.FOISA:
+            return base + relativedelta(months=6)
+        return base + relativedelta(weeks=6)
 
     def deadline_explanation(self):
         """How the due date was reached: each non-working day skipped after receipt, and why."""

@@ -392,7 +392,13 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
     list_select_related = ["force", "campaign"]
     autocomplete_fields = ["force"]
     filter_horizontal = ["exemptions"]
-    readonly_fields = ["due_date_explained", "internal_review_due_date", "created_at", "updated_at"]
+    readonly_fields = [
+        "due_date_explained",
+        "internal_review_due_date",
+        "commissioner_deadline_display",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [CorrespondenceInline]
     fieldsets = [
         (None, {"fields": ["campaign", "force", "status", "reference"]}),
@@ -426,6 +432,7 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             "Information Commissioner",
             {
                 "fields": [
+                    "commissioner_deadline_display",
                     "commissioner_complaint_on",
                     "commissioner_reference",
                     "commissioner_decision_on",
@@ -476,6 +483,10 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             return "—"
         kind, on = step
         return f"{dict(Correspondence.Kind.choices).get(kind, kind)} on {en_gb(on)}"
+
+    @admin.display(description="Complain to the Commissioner by")
+    def commissioner_deadline_display(self, foi_request):
+        return en_gb(foi_request.commissioner_deadline())
 
     @admin.display(description="Due date")
     def due_date_explained(self, foi_request):

@@ -85,3 +85,19 @@ def test_it_refuses_a_public_interest_extension_under_foisa():
     )
     with pytest.raises(ValidationError, match="FOISA 2002 has no public-interest extension"):
         foi_request.full_clean()
+
+
+def test_it_gives_the_commissioner_deadline_of_each_act():
+    english = FOIRequestFactory(
+        received_on=D(2026, 1, 5), internal_review_requested_on=D(2026, 3, 2)
+    )
+    assert english.commissioner_deadline() == D(2026, 3, 31) + datetime.timedelta(weeks=6)
+    english.internal_review_responded_on = D(2026, 3, 20)
+    assert english.commissioner_deadline() == D(2026, 5, 1)
+    scottish = FOIRequestFactory(
+        received_on=D(2026, 1, 5),
+        force=force("Police Scotland"),
+        internal_review_responded_on=D(2026, 3, 20),
+    )
+    assert scottish.commissioner_deadline() == D(2026, 9, 20)  # FOISA s.47(4)(a): six months
+    assert FOIRequestFactory(force=force("Kent Police")).commissioner_deadline() is None

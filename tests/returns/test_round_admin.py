@@ -276,3 +276,13 @@ def test_it_offers_only_the_exemptions_of_the_forces_regime(logged_in):
     page = logged_in.get(f"/admin/returns/foirequest/{scottish.pk}/change/").content.decode()
     assert "FOISA 2002 (Scotland) s.35 Law enforcement" in page
     assert "FOIA 2000 s.31 Law enforcement" not in page
+
+
+def test_it_shows_when_to_complain_to_the_commissioner(logged_in):
+    foi_request = FOIRequestFactory(
+        received_on=D(2026, 1, 5),
+        internal_review_requested_on=D(2026, 3, 2),
+        internal_review_responded_on=D(2026, 3, 20),
+    )
+    page = logged_in.get(f"/admin/returns/foirequest/{foi_request.pk}/change/").content.decode()
+    assert "Complain to the Commissioner by" in page and "1 May 2026" in page
