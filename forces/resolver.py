@@ -1,7 +1,8 @@
 """Turn what a spreadsheet writes ("Met Police", "Devon & Cornwall", "E23000007") into a Force.
 
 Matching is by name, short name, alias or ONS code; case, punctuation and "&"/"and" do not
-matter, nor do the words "Police" and "Constabulary". An unknown or ambiguous name is an error
+matter, nor do the words "Police", "Constabulary", "Service" and "Force". An unknown or ambiguous
+name is an error
 that says which.
 """
 
@@ -11,7 +12,7 @@ from collections import defaultdict
 
 from forces.models import Force
 
-NOISE_WORDS = {"police", "constabulary"}
+NOISE_WORDS = {"police", "constabulary", "service", "force"}
 
 
 class ForceResolutionError(ValueError):
@@ -34,7 +35,8 @@ def normalise(text):
 
 
 def core(key):
-    """The key without the words "police"/"constabulary": "durham constabulary" -> "durham"."""
+    """The key without the words "police", "constabulary", "service", "force":
+    "durham constabulary" -> "durham", "northumbria police service" -> "northumbria"."""
     return " ".join(word for word in key.split() if word not in NOISE_WORDS)
 
 

@@ -36,6 +36,10 @@ def resolver():
         ("PSNI", "Police Service of Northern Ireland"),
         ("British Transport Police", "British Transport Police"),
         ("W15000003", "South Wales Police"),
+        ("Northumbria Police Service", "Northumbria Police"),
+        ("Metropolitan Police", "Metropolitan Police Service"),
+        ("Police Service of Scotland", "Police Scotland"),
+        ("Dyfed–Powys Police", "Dyfed-Powys Police"),
     ],
 )
 def test_it_resolves_what_spreadsheets_write(resolver, written, expected):
