@@ -2,8 +2,7 @@
 
 Matching is by name, short name, alias or ONS code; case, punctuation and "&"/"and" do not
 matter, nor do the words "Police", "Constabulary", "Service" and "Force". An unknown or ambiguous
-name is an error
-that says which.
+name is an error that says which.
 """
 
 import difflib
