@@ -337,7 +337,6 @@ class CorrespondenceInline(admin.StackedInline):
         "attachment",
         "needs_attention",
     ]
-    classes = ["collapse"]
 
 
 class RecordResponseForm(forms.Form):
