@@ -7,10 +7,10 @@ The rule, everywhere (admin action, request page, `verify_returns`):
   checked value after verification sends the figure back to unverified (`Figure.save`), so an
   editor always shows up as an author of the value now there.
 - An author may never verify the figure.
-- A figure with no recorded enterer (e.g. imported on the command line without --user) may be
-  verified by nobody until someone is recorded as its enterer: a caseworker who edits it in the
-  admin becomes its enterer, or the file is re-imported with --user. Otherwise an unattributed
-  entry could be verified by the very person who made it.
+- Every admin path records its user, so a figure has no recorded enterer only when it was
+  imported on the command line without --user (a trusted, shell-access path). Such a figure may
+  be verified by anyone who did not change it; the summary counts them, so the verifier knows
+  the four-eyes check could not name who entered them.
 """
 
 from django.db import transaction
@@ -20,25 +20,20 @@ from returns import history
 from returns.models import Campaign, Figure, PlausibilityWarning
 
 OWN = "own"
-UNATTRIBUTED = "unattributed"
 CHANGED = "changed"
 
 REFUSAL_REASONS = {
     OWN: "left for another person: you entered, imported or changed them",
-    UNATTRIBUTED: "left for another person: nobody is recorded as having entered them",
     CHANGED: "not verified: changed by someone while you checked, so look again",
 }
 REFUSAL_SINGULAR = {
     OWN: "you entered, imported or changed it",
-    UNATTRIBUTED: "nobody is recorded as having entered it",
     CHANGED: "it changed while you checked it",
 }
 
 
 def refusal(user_id, entered_by_id, author_ids):
-    """Why `user_id` may not verify a figure (OWN / UNATTRIBUTED), or None if they may."""
-    if entered_by_id is None:
-        return UNATTRIBUTED
+    """Why `user_id` may not verify a figure (OWN), or None if they may."""
     if user_id in author_ids or user_id == entered_by_id:
         return OWN
     return None
@@ -66,7 +61,7 @@ def authors_of(figures):
 
 
 def refusal_for(user, figure):
-    """Why `user` may not verify `figure` (OWN / UNATTRIBUTED), or None if they may."""
+    """Why `user` may not verify `figure` (OWN), or None if they may."""
     return refusal(user.pk, figure.entered_by_id, authors_of([figure])[figure.pk])
 
 
@@ -79,7 +74,7 @@ def verify_figures(user, figures):
     """Verify each unverified figure `user` may verify.
 
     Returns (verified, refused): lists of figures; each refused figure carries `.refusal`
-    (OWN, UNATTRIBUTED, or CHANGED when someone altered it since it was loaded). Figures
+    (OWN, or CHANGED when someone altered it since it was loaded). Figures
     already verified are left as they are, in neither list. History sees the change (a row
     per figure, by `user`), and each campaign touched is told its data changed, once.
     """
@@ -142,6 +137,9 @@ def stamp(figures, user, now):
 def summary(verified, refused):
     """'3 verified; 2 left for another person: you entered, imported or changed them'."""
     parts = [f"{len(verified)} verified"]
+    unattributed = sum(1 for figure in verified if figure.entered_by_id is None)
+    if unattributed:
+        parts[0] += f" ({unattributed} with no recorded enterer: imported without --user)"
     for reason, words in REFUSAL_REASONS.items():
         count = sum(1 for figure in refused if figure.refusal == reason)
         if count:

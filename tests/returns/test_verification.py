@@ -7,7 +7,6 @@ from returns.models import Campaign, Figure, ImportBatch
 from returns.verification import (
     CHANGED,
     OWN,
-    UNATTRIBUTED,
     can_verify,
     summary,
     verify_figures,
@@ -64,13 +63,16 @@ def test_it_refuses_anyone_who_changed_the_figure_after_it_was_entered(
     assert can_verify(verifier, figure)
 
 
-def test_it_lets_nobody_verify_a_figure_with_no_recorded_enterer(verifier, administrator):
+def test_it_lets_a_second_person_verify_a_figure_with_no_recorded_enterer(verifier, caseworker):
     figure = FigureFactory(entered_by=None)
+    assert can_verify(caseworker, figure)
 
     verified, refused = verify_figures(verifier, [figure])
 
-    assert verified == [] and refused[0].refusal == UNATTRIBUTED
-    assert not can_verify(administrator, figure)
+    assert [f.pk for f in verified] == [figure.pk] and refused == []
+    assert summary(verified, refused) == (
+        "1 verified (1 with no recorded enterer: imported without --user)"
+    )
 
 
 def test_it_leaves_figures_already_verified_as_they_were(caseworker, verifier, administrator):
@@ -138,8 +140,8 @@ def test_it_sums_up_what_it_did_and_why_it_left_figures(caseworker, verifier):
     verified, refused = verify_figures(verifier, [*mine, *others, unknown])
 
     assert summary(verified, refused) == (
-        "3 verified; 2 left for another person: you entered, imported or changed them; "
-        "1 left for another person: nobody is recorded as having entered them"
+        "4 verified (1 with no recorded enterer: imported without --user); "
+        "2 left for another person: you entered, imported or changed them"
     )
 
 

@@ -57,10 +57,10 @@ def test_it_lets_another_person_verify_the_round_and_export_it(imported, verifie
     assert {r["verified_by"] for r in rows} == {verifier.username}
 
 
-def test_it_lets_nobody_verify_a_round_imported_without_a_user(verifier, tmp_path):
+def test_it_verifies_a_round_imported_without_a_user_and_says_so(verifier, tmp_path):
     campaign = make_campaign()
     run("import_returns", campaign.slug, str(HERE / "clean_long.csv"))
 
     output = run("verify_returns", campaign.slug, "--user", verifier.username)
 
-    assert "0 verified; 9 left for another person: nobody is recorded" in output
+    assert "9 verified (9 with no recorded enterer: imported without --user)" in output

@@ -1,8 +1,8 @@
 """import_returns SLUG FILE [--dry-run] [--user USERNAME]: the admin's import, for scripts.
 
 --user records who entered the figures (and the import batch). Without it the figures have no
-recorded enterer, and under the four-eyes rule nobody can verify them until a caseworker takes
-them on (edits them, or re-imports the file with --user): so give --user for real imports.
+recorded enterer: anyone may then verify them, and the four-eyes check cannot name who entered
+them, so give --user for real imports.
 """
 
 from pathlib import Path
@@ -73,6 +73,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Warning: {warning.message}")
         if not summary.dry_run and summary.changed and entered_by is None:
             self.stdout.write(
-                "No --user given: nobody is recorded as entering these figures, so nobody "
-                "can verify them until someone does (re-import with --user)."
+                "No --user given: nobody is recorded as entering these figures, so the "
+                "four-eyes check cannot stop their enterer verifying them (use --user)."
             )
