@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
-from returns import deadlines, rounds
+from returns import chasing, deadlines, rounds
 from returns.models import (
     Campaign,
     Correspondence,
@@ -28,7 +28,6 @@ from returns.periods import parse_periods
 from returns.uploads import validate_upload
 
 OPEN_STATUSES = [FOIRequest.Status.AWAITING, FOIRequest.Status.EXTENDED]
-LONG_OVERDUE_WORKING_DAYS = 20
 
 
 def en_gb(day):
@@ -267,7 +266,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 def long_overdue_cutoff(regime, today, extra_days):
     """The latest due date that is at least 20 of the force's working days before today."""
     day, counted = today, 0
-    while counted < LONG_OVERDUE_WORKING_DAYS:
+    while counted < chasing.LONG_OVERDUE_DAYS:
         if deadlines.is_working_day(day, regime, extra_days):
             counted += 1
         day -= datetime.timedelta(days=1)
@@ -462,21 +461,10 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Working days overdue")
     def days_overdue(self, foi_request):
-        due = foi_request.effective_due_date
-        if not due or foi_request.has_final_response or foi_request.status not in OPEN_STATUSES:
-            return "—"
-        late = deadlines.working_days_after(
-            due,
-            timezone.localdate(),
-            foi_request.regime,
-            NonWorkingDay.for_regime(foi_request.regime),
-        )
-        return late or "—"
+        return chasing.days_overdue(foi_request, timezone.localdate()) or "—"
 
     @admin.display(description="Next chase step")
     def next_step(self, foi_request):
-        from returns import chasing
-
         step = chasing.next_step(foi_request, timezone.localdate())
         if not step:
             return "—"

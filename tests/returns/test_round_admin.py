@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from forces.models import Force
+from returns import deadlines
 from returns.models import Campaign, Correspondence, FOIRequest, NonWorkingDay
 from tests.factories import CampaignFactory, FigureFactory, FOIRequestFactory, UserFactory, force
 
@@ -286,3 +287,12 @@ def test_it_shows_when_to_complain_to_the_commissioner(logged_in):
     )
     page = logged_in.get(f"/admin/returns/foirequest/{foi_request.pk}/change/").content.decode()
     assert "Complain to the Commissioner by" in page and "1 May 2026" in page
+
+
+def test_it_lists_working_days_overdue_and_the_next_chase_step(logged_in):
+    foi_request = FOIRequestFactory(received_on=D(2026, 1, 5))  # due 2 Feb 2026
+    expected = deadlines.working_days_after(D(2026, 2, 2), timezone.localdate(), "foia")
+    page = logged_in.get("/admin/returns/foirequest/").content.decode()
+    assert f'<td class="field-days_overdue">{expected}</td>' in page
+    assert "Commissioner complaint on 1 Apr 2026" in page  # the most advanced step due
+    assert foi_request.due_date == D(2026, 2, 2)
