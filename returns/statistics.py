@@ -337,6 +337,10 @@ def _number(value):
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
+def _offences(count):
+    return f"{_number(count)} offence{'' if count == 1 else 's'}"
+
+
 def press_sentence(payload, period):
     """A sentence ready for a press release, built only from the payload's figures."""
     row = next(row for row in payload["periods"] if row["period"] == period)
@@ -360,8 +364,9 @@ def press_sentence(payload, period):
     if ages["most_common_age"] is not None:
         sentence += (
             f" The most common age of victims was {ages['most_common_age']} "
-            f"({_number(ages['most_common_age_count'])} offences); the youngest was "
-            f"{ages['youngest_age']}; {_number(ages['aged_10_and_under'])} offences were against "
-            "children aged 10 and under."
+            f"({_offences(ages['most_common_age_count'])}); the youngest was "
+            f"{ages['youngest_age']}; {_offences(ages['aged_10_and_under'])} "
+            f"{'was' if ages['aged_10_and_under'] == 1 else 'were'} against children aged 10 "
+            "and under."
         )
     return sentence

@@ -174,3 +174,29 @@ def test_it_writes_a_press_sentence_from_the_figures():
     assert "up 44.8% on the 3,903 recorded in 2015/16" in sentence
     assert "most common age of victims was 13 (257 offences)" in sentence
     assert press_sentence(build_statistics(inputs()).payload, "2015/16").startswith("No force")
+
+
+def test_it_writes_the_press_sentence_in_good_english_for_a_single_offence():
+    from returns.statistics import press_sentence
+
+    payload = {
+        "measure": "online_child_sexual_offences",
+        "periods": [
+            {
+                "period": "2016/17",
+                "total": 1,
+                "per_day": 0.0,
+                "forces_reporting": 1,
+                "forces_asked": 43,
+                "change_pct": None,
+                "victim_age": {
+                    "most_common_age": 13,
+                    "most_common_age_count": 1,
+                    "youngest_age": 13,
+                    "aged_10_and_under": 0,
+                },
+            }
+        ],
+    }
+    sentence = press_sentence(payload, "2016/17")
+    assert "victims was 13 (1 offence); the youngest was 13; 0 offences were against" in sentence

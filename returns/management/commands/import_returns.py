@@ -66,9 +66,9 @@ class Command(BaseCommand):
 
     def report(self, summary, name, campaign, entered_by):
         verb = "Dry run, nothing saved: would import" if summary.dry_run else "Imported"
-        self.stdout.write(
-            f"{verb} {name} into {campaign.slug}: {summary.rows} figures; {summary.counts_text()}."
-        )
+        figures = f"{summary.rows} figure{'' if summary.rows == 1 else 's'}"
+        counts = summary.counts_text()
+        self.stdout.write(f"{verb} {name} into {campaign.slug}: {figures}; {counts}.")
         for warning in summary.warnings:
             self.stdout.write(f"Warning: {warning.message}")
         if not summary.dry_run and summary.changed and entered_by is None:
