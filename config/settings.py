@@ -136,6 +136,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Before the chase, so that it counts from due dates that follow today's holiday tables.
+    "recompute-deadlines-daily": {
+        "task": "returns.tasks.recompute_deadlines",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "chase-overdue-daily": {
         "task": "returns.tasks.chase_overdue",
         "schedule": crontab(hour=7, minute=0),

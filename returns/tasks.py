@@ -31,3 +31,11 @@ def chase_overdue():
     from returns.chasing import chase_overdue
 
     return [step.as_json() for step in chase_overdue()]
+
+
+@shared_task
+def recompute_deadlines():
+    """Beat, daily before the chase: re-derive open requests' due dates from the holiday tables."""
+    from returns.rounds import recompute_open_deadlines
+
+    return recompute_open_deadlines()
