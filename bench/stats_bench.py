@@ -1,10 +1,9 @@
 """Statistics recompute on 1,000,000 figures, against one hand-written SQL aggregate.
 
-    .venv/bin/python bench/stats_bench.py [--figures 1000000] [--repeat 5]
+    scripts/bench bench/stats_bench.py [--figures 1000000] [--repeat 5]
 
-Uses DATABASE_URL when it points at PostgreSQL (the database is emptied of figures and filled);
-otherwise starts a throwaway PostgreSQL cluster in a temporary directory (as the `postgres` user
-when run as root) and removes it afterwards.
+scripts/bench starts a throwaway PostgreSQL cluster (as scripts/test does) and passes it in
+DATABASE_URL; the bench refuses any other database.
 
 The round: every force in the directory asked for 10 financial years; per force and year a
 headline total, 19 victim-age cells (0..17 and unknown) and as many offence-type cells as it takes
@@ -16,13 +15,9 @@ statistics read. Target: within 2x of that statement, with a constant query coun
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,50 +37,11 @@ GROUP BY 1, 2, 3, 4, 5
 """
 
 
-@contextmanager
-def postgres():
-    """DATABASE_URL if it is PostgreSQL, else a throwaway cluster for the run."""
+def postgres_url():
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        yield url
-        return
-    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    work = Path(tempfile.mkdtemp(prefix="stats-bench-"))
-    work.chmod(0o755)
-    data, sock = work / "pg", work / "sock"
-    data.mkdir()
-    sock.mkdir()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(data, "postgres")
-        shutil.chown(sock, "postgres")
-    run = dict(check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(
-        [*as_postgres, bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust"], **run
-    )  # noqa: E501
-    options = f"-c listen_addresses='' -k {sock} -c fsync=off -c synchronous_commit=off"
-    subprocess.run(
-        [
-            *as_postgres,
-            bindir / "pg_ctl",
-            "-D",
-            data,
-            "-l",
-            data / "log",
-            "-w",
-            "-o",
-            options,
-            "start",
-        ],  # noqa: E501
-        **run,
-    )
-    try:
-        yield f"postgres://postgres@{str(sock).replace('/', '%2F')}/postgres"
-    finally:
-        subprocess.run(
-            [*as_postgres, bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"], **run
-        )  # noqa: E501
-        shutil.rmtree(work, ignore_errors=True)
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Run on PostgreSQL: scripts/bench bench/stats_bench.py")
+    return url
 
 
 def setup_django(url):
@@ -171,61 +127,60 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="print the reference's plan")
     args = parser.parse_args()
-    with postgres() as url:
-        setup_django(url)
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+    setup_django(postgres_url())
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-        from returns import snapshots
-        from returns.models import Campaign, Figure, StatsSnapshot
-        from returns.statistics import compute_statistics
+    from returns import snapshots
+    from returns.models import Campaign, Figure, StatsSnapshot
+    from returns.statistics import compute_statistics
 
-        started = time.perf_counter()
-        campaign = fill(args.figures)
-        total = Figure.objects.count()
-        print(f"Filled {total:,} verified figures in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    campaign = fill(args.figures)
+    total = Figure.objects.count()
+    print(f"Filled {total:,} verified figures in {time.perf_counter() - started:.1f} s")
 
-        def make_stale():
-            campaign.mark_data_changed()
+    def make_stale():
+        campaign.mark_data_changed()
 
-        def recompute():
-            assert snapshots.recompute_once(campaign.pk) == snapshots.RECOMPUTED
+    def recompute():
+        assert snapshots.recompute_once(campaign.pk) == snapshots.RECOMPUTED
 
-        def reference():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    REFERENCE_SQL,
-                    {"campaign": campaign.pk, "measure": campaign.measure, "periods": PERIODS},
-                )
-                return cursor.fetchall()
+    def reference():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                REFERENCE_SQL,
+                {"campaign": campaign.pk, "measure": campaign.measure, "periods": PERIODS},
+            )
+            return cursor.fetchall()
 
-        make_stale()
-        recompute()  # warm caches and plans for both
-        reference()
-        if args.explain:
-            with connection.cursor() as cursor:
-                params = {"campaign": campaign.pk, "measure": campaign.measure, "periods": PERIODS}
-                cursor.execute("EXPLAIN ANALYZE " + REFERENCE_SQL, params)
-                print("\n".join(row[0] for row in cursor.fetchall()))
-        with CaptureQueriesContext(connection) as compute_queries:
-            compute_statistics(Campaign.objects.get(pk=campaign.pk))
-        make_stale()
-        with CaptureQueriesContext(connection) as recompute_queries:
-            recompute()
-        read = StatsSnapshot.objects.get(campaign=campaign).figure_count
-        reference_time = timed(reference, args.repeat)
-        compute_time = timed(lambda: compute_statistics(campaign), args.repeat)
-        recompute_time = timed(recompute, args.repeat, setup=make_stale)
-        print(f"Figures the statistics read (headline and victim-age cells): {read:,}")
-        print(f"Hand-written SQL aggregate:      {reference_time * 1000:8.1f} ms, 1 query")
-        print(
-            f"compute_statistics:              {compute_time * 1000:8.1f} ms, "
-            f"{len(compute_queries)} queries ({compute_time / reference_time:.2f}x)"
-        )
-        print(
-            f"Recompute and store snapshot:    {recompute_time * 1000:8.1f} ms, "
-            f"{len(recompute_queries)} queries ({recompute_time / reference_time:.2f}x)"
-        )
+    make_stale()
+    recompute()  # warm caches and plans for both
+    reference()
+    if args.explain:
+        with connection.cursor() as cursor:
+            params = {"campaign": campaign.pk, "measure": campaign.measure, "periods": PERIODS}
+            cursor.execute("EXPLAIN ANALYZE " + REFERENCE_SQL, params)
+            print("\n".join(row[0] for row in cursor.fetchall()))
+    with CaptureQueriesContext(connection) as compute_queries:
+        compute_statistics(Campaign.objects.get(pk=campaign.pk))
+    make_stale()
+    with CaptureQueriesContext(connection) as recompute_queries:
+        recompute()
+    read = StatsSnapshot.objects.get(campaign=campaign).figure_count
+    reference_time = timed(reference, args.repeat)
+    compute_time = timed(lambda: compute_statistics(campaign), args.repeat)
+    recompute_time = timed(recompute, args.repeat, setup=make_stale)
+    print(f"Figures the statistics read (headline and victim-age cells): {read:,}")
+    print(f"Hand-written SQL aggregate:      {reference_time * 1000:8.1f} ms, 1 query")
+    print(
+        f"compute_statistics:              {compute_time * 1000:8.1f} ms, "
+        f"{len(compute_queries)} queries ({compute_time / reference_time:.2f}x)"
+    )
+    print(
+        f"Recompute and store snapshot:    {recompute_time * 1000:8.1f} ms, "
+        f"{len(recompute_queries)} queries ({recompute_time / reference_time:.2f}x)"
+    )
 
 
 if __name__ == "__main__":
