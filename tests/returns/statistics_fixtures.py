@@ -94,10 +94,10 @@ def press_round(entered_by, verified_by, slug="press-round"):
         figure(first, "2016/17", breakdown="victim_age", category=age, value=count // 2, **who)
         figure(
             second, "2016/17", breakdown="victim_age", category=age, value=count - count // 2, **who
-        )  # noqa: E501
+        )
     figure(
         first, "2016/17", breakdown="victim_age", category="Unknown", value=UNKNOWN_AGE_2016, **who
-    )  # noqa: E501
+    )
     # A zero for age 1 and under 1, and a suppressed age 2: none is a youngest victim.
     figure(
         requests["Durham Constabulary"],
@@ -106,7 +106,7 @@ def press_round(entered_by, verified_by, slug="press-round"):
         category="1",
         value=0,
         **who,
-    )  # noqa: E501
+    )
     figure(
         requests["Durham Constabulary"],
         "2016/17",
@@ -114,7 +114,7 @@ def press_round(entered_by, verified_by, slug="press-round"):
         category="Under 1",
         value=0,
         **who,
-    )  # noqa: E501
+    )
     figure(
         requests["Durham Constabulary"],
         "2016/17",
@@ -122,7 +122,7 @@ def press_round(entered_by, verified_by, slug="press-round"):
         category="2",
         **suppressed(),
         **who,
-    )  # noqa: E501
+    )
     # Another breakdown is never summed into the victim-age figures.
     figure(first, "2016/17", breakdown="offence_type", category="Rape", value=40, **who)
 

@@ -76,7 +76,7 @@ def test_it_shows_an_earlier_period_on_request(client, caseworker, campaign):
 @pytest.mark.parametrize("name", ["ages", "forces", "years"])
 def test_it_draws_each_chart_as_png_and_svg(
     client, caseworker, campaign, name, fmt, content_type, start
-):  # noqa: E501
+):
     client.force_login(caseworker)
     url = reverse("returns:statistics_chart", args=[campaign.slug, name, fmt])
     response = client.get(url + "?period=2016/17&download=1")
