@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,7 +32,8 @@ OPEN_STATUSES = [FOIRequest.Status.AWAITING, FOIRequest.Status.EXTENDED]
 
 
 def en_gb(day):
-    return day.strftime("%d %b %Y").lstrip("0") if day else "—"
+    """23 Nov 2026: the en-GB DATE_FORMAT Django's locale already defines."""
+    return date_format(day) if day else "—"
 
 
 # --- Campaigns -------------------------------------------------------------------------------
