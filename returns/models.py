@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
 
 from forces.models import Force
@@ -196,9 +197,40 @@ class FOIRequest(models.Model):
     def __str__(self):
         return f"{self.force} — {self.campaign}"
 
+    MOVED_WITH_FIGURES = (
+        "This request already has figures, which were returned by {force} for {campaign}: its "
+        "force and campaign cannot change. Create a request for the other force or campaign."
+    )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        foi_request = super().from_db(db, field_names, values)
+        foi_request._owner_as_loaded = foi_request._owner()
+        return foi_request
+
+    def _owner(self):
+        return (self.__dict__.get("force_id"), self.__dict__.get("campaign_id"))
+
+    def moves_its_figures(self):
+        """True when the force or campaign changed since loading and the request has figures:
+        they would be exported under another force or round, with their verification."""
+        loaded = getattr(self, "_owner_as_loaded", None)
+        if self.pk is None or loaded is None or loaded == self._owner():
+            return False
+        return Figure.objects.filter(request_id=self.pk).exists()
+
     def save(self, *args, **kwargs):
+        if self.moves_its_figures():
+            raise ValidationError(self.moved_with_figures_message())
         self.refresh_deadlines()
         super().save(*args, **kwargs)
+        self._owner_as_loaded = self._owner()
+
+    def moved_with_figures_message(self):
+        force_id, campaign_id = self._owner_as_loaded
+        return self.MOVED_WITH_FIGURES.format(
+            force=Force.objects.get(pk=force_id), campaign=Campaign.objects.get(pk=campaign_id)
+        )
 
     def refresh_deadlines(self, extra_days=None):
         """Derive the statutory due dates from the dates of receipt (never typed in by hand)."""
@@ -263,6 +295,8 @@ class FOIRequest(models.Model):
             )
         if self.responded_on and self.received_on and self.responded_on < self.received_on:
             raise ValidationError({"responded_on": "The response cannot precede receipt."})
+        if self.moves_its_figures():
+            raise ValidationError(self.moved_with_figures_message())
 
 
 class Correspondence(models.Model):
@@ -371,7 +405,13 @@ class ImportBatch(models.Model):
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        # Who entered, imported or verified a figure decides who may verify it: an account
+        # that did is deactivated, never deleted (see returns/verification.py).
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     rows = models.PositiveIntegerField(default=0)
@@ -410,20 +450,33 @@ class Figure(models.Model):
     note = models.CharField(max_length=500, blank=True)
 
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        # Who entered, imported or verified a figure decides who may verify it: an account
+        # that did is deactivated, never deleted (see returns/verification.py).
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     import_batch = models.ForeignKey(
         ImportBatch,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A batch is a figure's source: it cannot go while the figures it brought are kept.
+        on_delete=models.PROTECT,
         related_name="figures",
         help_text="Empty when entered by hand.",
     )
     entered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        # Who entered, imported or verified a figure decides who may verify it: an account
+        # that did is deactivated, never deleted (see returns/verification.py).
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -547,4 +600,27 @@ class StatsSnapshot(models.Model):
 
     @property
     def is_stale(self):
-        return self.computed_at is None or self.data_version < self.campaign.data_version
+        return (
+            self.computed_at is None
+            or self.data_version < self.campaign.data_version
+            or FigureChange.objects.filter(campaign_id=self.campaign_id).exists()
+        )
+
+
+class FigureChange(models.Model):
+    """A change to a campaign's figures that its statistics snapshot has not taken in yet.
+
+    Written by database triggers on the figures table (migration 0003), so every write path —
+    admin, bulk action, history revert, import, command, shell, raw SQL — leaves one, and none
+    can forget to. The recompute deletes the rows it has taken in (returns/snapshots.py); a
+    campaign with rows left is out of date. Rows are appended, never updated, so writers do not
+    queue behind each other on a shared counter row.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    changed_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self):
+        return f"Figures of campaign {self.campaign_id} changed at {self.changed_at}"

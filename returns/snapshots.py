@@ -1,17 +1,23 @@
 """The stored statistics of each campaign, kept in step with its figures by Celery.
 
-How a change reaches the snapshot (ENGINEERING.md, "Coalescing"):
-1. Whatever changes figures or their verification calls `Campaign.mark_data_changed()` once, in
-   its own transaction: one UPDATE bumping `data_version`, and `schedule_recompute`, which enqueues
-   `recompute_statistics` on commit with a short countdown (nothing is sent if it rolls back).
-2. The task takes the snapshot row with SELECT ... FOR UPDATE SKIP LOCKED, reads the campaign's
-   version, and recomputes only if the snapshot is older; it stores the version it read *before*
-   reading the figures, so a snapshot never claims to be newer than the figures it holds. Extra
-   messages of a burst find the snapshot fresh and do nothing.
-3. A run that finds the row locked returns at once: the run holding it checks the version again
-   after committing and goes round once more if it moved meanwhile.
-4. The beat task `repair_stale_statistics` recomputes every snapshot that is missing or older than
-   its campaign (a lost message, a broker that was down); until then pages say it is out of date.
+How a change reaches the snapshot:
+1. The database records every change of figures itself: triggers on the figures table append a
+   `FigureChange` row per campaign touched (migration 0003), whatever wrote them, so no write
+   path can leave the snapshot looking up to date. Other inputs of the statistics (a campaign's
+   periods, under-18 populations) bump `Campaign.data_version` through `mark_data_changed()`.
+2. Writers that want the statistics soon call `Campaign.mark_data_changed()` once per change
+   (imports once per import): `schedule_recompute` enqueues `recompute_statistics` on commit with
+   a short countdown (nothing is sent if it rolls back), so a burst coalesces into one recompute.
+3. The task takes the snapshot row with SELECT ... FOR UPDATE SKIP LOCKED, reads the campaign's
+   version and pending change rows *before* reading the figures, recomputes if either says the
+   snapshot is older, stores that version and deletes exactly the change rows it read: a change
+   committed meanwhile keeps its row, so the snapshot never claims to be newer than its figures.
+   Extra messages of a burst find the snapshot fresh and do nothing.
+4. A run that finds the row locked returns at once: the run holding it checks again after
+   committing and goes round once more if anything moved meanwhile.
+5. The beat task `repair_stale_statistics` recomputes every snapshot that is missing or out of
+   date (a lost message, a broker that was down, a write that never scheduled a recompute);
+   until then pages say it is out of date.
 """
 
 import logging
@@ -19,11 +25,11 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
-from returns.models import Campaign, StatsSnapshot
+from returns.models import Campaign, FigureChange, StatsSnapshot
 from returns.statistics import compute_statistics
 
 logger = logging.getLogger(__name__)
@@ -85,7 +91,16 @@ def recompute_once(campaign_id):
         if snapshot is None:
             return BUSY
         campaign.refresh_from_db()
-        if snapshot.computed_at is not None and snapshot.data_version >= campaign.data_version:
+        # Read before the figures, like the version: a change committed after this point
+        # leaves its own row behind, and the snapshot stays marked out of date.
+        changes_taken_in = list(
+            FigureChange.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True)
+        )
+        if (
+            snapshot.computed_at is not None
+            and snapshot.data_version >= campaign.data_version
+            and not changes_taken_in
+        ):
             return FRESH
         statistics = compute_statistics(campaign)
         snapshot.payload = {**statistics.payload, "age_counts": statistics.age_counts}
@@ -93,6 +108,7 @@ def recompute_once(campaign_id):
         snapshot.data_version = campaign.data_version
         snapshot.computed_at = timezone.now()
         snapshot.save()
+        FigureChange.objects.filter(pk__in=changes_taken_in).delete()
     logger.info("Statistics of %s recomputed at version %s.", campaign, snapshot.data_version)
     statistics_recomputed.send(
         sender=StatsSnapshot, campaign_id=campaign_id, data_version=snapshot.data_version
@@ -106,6 +122,7 @@ def stale_campaign_ids():
             Q(snapshot__isnull=True)
             | Q(snapshot__computed_at__isnull=True)
             | Q(snapshot__data_version__lt=F("data_version"))
+            | Exists(FigureChange.objects.filter(campaign_id=OuterRef("pk")))
         )
         .order_by("pk")
         .values_list("pk", flat=True)

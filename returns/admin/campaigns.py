@@ -443,6 +443,13 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.figures.exists():
+            # Its figures were returned by this force for this round (see FOIRequest.save).
+            return [*readonly, "campaign", "force"]
+        return readonly
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         object_id = request.resolver_match.kwargs.get("object_id")
         if db_field.name == "exemptions" and object_id:

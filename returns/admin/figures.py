@@ -224,6 +224,15 @@ class FigureAdmin(VerificationMixin, ImportExportMixin, SimpleHistoryAdmin):
         super().delete_model(request, figure)
         campaign.mark_data_changed()
 
+    def delete_queryset(self, request, queryset):
+        # The database records the change whatever deletes figures (FigureChange); this only
+        # asks for the statistics now rather than at the next sweep.
+        campaigns = Campaign.objects.filter(requests__figures__in=queryset).distinct()
+        campaigns = list(campaigns)
+        super().delete_queryset(request, queryset)
+        for campaign in campaigns:
+            campaign.mark_data_changed()
+
     # --- django-import-export hooks: the campaign, the user and the kept file.
     def get_export_resource_classes(self, request):
         return [FigureExportResource]
