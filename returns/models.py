@@ -197,6 +197,13 @@ class FOIRequest(models.Model):
     def __str__(self):
         return f"{self.force} — {self.campaign}"
 
+    def save(self, *args, **kwargs):
+        if self.moves_its_figures():
+            raise ValidationError(self.moved_with_figures_message())
+        self.refresh_deadlines()
+        super().save(*args, **kwargs)
+        self._owner_as_loaded = self._owner()
+
     MOVED_WITH_FIGURES = (
         "This request already has figures, which were returned by {force} for {campaign}: its "
         "force and campaign cannot change. Create a request for the other force or campaign."
@@ -218,13 +225,6 @@ class FOIRequest(models.Model):
         if self.pk is None or loaded is None or loaded == self._owner():
             return False
         return Figure.objects.filter(request_id=self.pk).exists()
-
-    def save(self, *args, **kwargs):
-        if self.moves_its_figures():
-            raise ValidationError(self.moved_with_figures_message())
-        self.refresh_deadlines()
-        super().save(*args, **kwargs)
-        self._owner_as_loaded = self._owner()
 
     def moved_with_figures_message(self):
         force_id, campaign_id = self._owner_as_loaded

@@ -4,7 +4,7 @@ repairs it: the database records the change itself (FigureChange, written by tri
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 
 from returns import snapshots
