@@ -4,7 +4,8 @@ Staff write `{force}`, `{periods}` ... and each is replaced by a ready-made stri
 no attribute access (`{force.name}`), indexing, format specs or conversions (`{force!r}`), and
 no template language, so the text can only ever show the values listed here, never a model's
 other fields (nor, through its relations, anyone's password hash). A brace itself is written
-twice: `{{` gives `{` and `}}` gives `}`.
+twice: `{{` gives `{` and `}}` gives `}`; but `{{ name }}`, `{% ... %}` and `{# ... #}`, the
+template syntax this text used to be written in, are refused rather than printed as they stand.
 
 Pure: `fill` takes the values as strings (returns.messaging builds them).
 """
@@ -42,8 +43,11 @@ MONTHS = (
 # In order: an escaped brace, a placeholder (or something in braces posing as one), a lone brace.
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Django's template syntax, which this text used to be: refused with a pointer to the new form.
-_TEMPLATE_SYNTAX = re.compile(r"\{\{\s*[^{}\s][^{}]*\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+# Django's template syntax, which this text used to be ({{ force.name }}, {{ due_date|date }},
+# {% if %}, {# #}): refused with a pointer to placeholders, rather than taken as escaped braces.
+_TEMPLATE_SYNTAX = re.compile(
+    r"\{\{\s*[A-Za-z_][\w.]*\s*(\|[^{}]*)?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL
+)
 
 
 class PlaceholderError(ValueError):
