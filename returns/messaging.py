@@ -153,17 +153,22 @@ def render(template_key: str, foi_request, **extra) -> tuple[str, str]:
             f'There is no email template "{template_key}" for {_regime_label(regime)}: '
             "add it under Email templates."
         ) from None
-    values = context_for(foi_request, **extra)
+    # The wording only where it is used: a campaign's broken wording must not stop its chasers.
+    with_wording = "{wording}" in template.subject + template.body
+    values = context_for(foi_request, with_wording=with_wording, **extra)
     subject = _fill(template.subject, values, f"The subject of the email template {template}")
     body = _fill(template.body, values, f"The body of the email template {template}")
     # A header cannot hold line breaks.
     return " ".join(subject.split())[:300], body.strip() + "\n"
 
 
-def context_for(foi_request, *, on_date: date | None = None, **extra) -> dict[str, str]:
+def context_for(
+    foi_request, *, on_date: date | None = None, with_wording: bool = True, **extra
+) -> dict[str, str]:
     """The value of every placeholder an email template may use (returns/placeholders.py).
 
-    `extra` may override any of them, with a string, a date or a number of days.
+    `extra` may override any of them, with a string, a date or a number of days. Without
+    `with_wording`, {wording} is left out (and so refused by `fill`).
     """
     unknown = set(extra) - set(placeholders.EMAIL)
     if unknown:
@@ -199,8 +204,9 @@ def context_for(foi_request, *, on_date: date | None = None, **extra) -> dict[st
             )
         ),
         "on_date": on_date,
-        "wording": render_wording(campaign, force, periods),
     }
+    if with_wording:
+        values["wording"] = render_wording(campaign, force, periods)
     values.update(extra)
     return {name: _as_text(value) for name, value in values.items()}
 

@@ -102,6 +102,9 @@ def test_it_leaves_wording_it_cannot_convert_which_then_cannot_be_sent(caplog):
     assert foi_request.campaign.slug in caplog.text
     with pytest.raises(messaging.MessageError, match="is template syntax"):
         messaging.render("request", foi_request)
+    # Its chasers do not use the wording: they still go.
+    subject, _ = messaging.render("chaser", foi_request)
+    assert subject.startswith("Overdue FOI request")
 
 
 def test_it_leaves_text_already_written_with_placeholders():
