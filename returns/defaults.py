@@ -1,7 +1,6 @@
 """Reference rows seeded by migrations: exemptions and the default wording of each message.
 
-Templates use Django template syntax. Context: force, campaign, request, periods, due_date,
-days_overdue, review_due_date, commissioner (the body the complaint goes to), act (the statute).
+The wording uses the placeholders of returns/placeholders.py ({force}, {campaign}, {due_date} ...).
 """
 
 FOIA_EXEMPTIONS = [
@@ -40,88 +39,87 @@ COMMISSIONERS = {
     "foisa": "the Scottish Information Commissioner",
 }
 
+REQUEST_WORDING = (
+    "Under the Freedom of Information Act, please tell me the figures {force} holds for "
+    '"{campaign}" for each of the financial years {periods} '
+    "(1 April to 31 March), broken down as set out below where you can."
+)
+
 _SIGNATURE = "\n\nYours faithfully,\n\nThe FOI team"
+_REQUEST = (
+    "Freedom of Information request: {campaign}",
+    "Dear {force} FOI team,\n\n{wording}\n\nI make this request under {act}. "
+    "Please reply within 20 working days of receipt, as section 10(1) requires." + _SIGNATURE,
+)
 
 EMAIL_TEMPLATES = {
-    ("request", "foia"): (
-        "Freedom of Information request: {{ campaign.title }}",
-        "Dear {{ force.name }} FOI team,\n\n{{ wording }}\n\nI make this request under {{ act }}. "
-        "Please reply within 20 working days of receipt, as section 10(1) requires." + _SIGNATURE,
-    ),
-    ("request", "foisa"): (
-        "Freedom of Information request: {{ campaign.title }}",
-        "Dear {{ force.name }} FOI team,\n\n{{ wording }}\n\nI make this request under {{ act }}. "
-        "Please reply within 20 working days of receipt, as section 10(1) requires." + _SIGNATURE,
-    ),
+    ("request", "foia"): _REQUEST,
+    ("request", "foisa"): _REQUEST,
     ("chaser", "foia"): (
-        "Overdue FOI request{% if request.reference %} {{ request.reference }}{% endif %}: {{ campaign.title }}",
-        'Dear {{ force.name }} FOI team,\n\nOur request "{{ campaign.title }}", received on '
-        "{{ received_on|date:'j F Y' }}, was due for a reply by {{ due_date|date:'j F Y' }} under "
-        "section 10(1) of {{ act }}. We have not yet received a response. Please reply as soon as "
-        "possible, or tell us when we can expect one." + _SIGNATURE,
-    ),
-    ("second_chaser", "foia"): (
-        "Second reminder: overdue FOI request{% if request.reference %} {{ request.reference }}{% endif %}",
-        'Dear {{ force.name }} FOI team,\n\nOur request "{{ campaign.title }}" was due by '
-        "{{ due_date|date:'j F Y' }} and is now {{ days_overdue }} working days overdue. Unless we hear "
-        "from you, we will ask for an internal review of your failure to respond." + _SIGNATURE,
-    ),
-    ("internal_review", "foia"): (
-        "Request for internal review{% if request.reference %}: {{ request.reference }}{% endif %}",
-        "Dear {{ force.name }} FOI team,\n\nWe ask for an internal review of your handling of our "
-        "request \"{{ campaign.title }}\", received on {{ received_on|date:'j F Y' }} and due by "
-        "{{ due_date|date:'j F Y' }}, to which we have had no response, {{ days_overdue }} working "
-        "days after the statutory deadline. The Code of Practice under section 45 expects a review "
-        "within 20 working days, by {{ review_due_date|date:'j F Y' }}." + _SIGNATURE,
-    ),
-    ("commissioner_complaint", "foia"): (
-        "Complaint to the Information Commissioner: {{ force.name }}",
-        "To the Information Commissioner's Office,\n\nWe complain under section 50 of {{ act }} "
-        'about {{ force.name }}\'s failure to respond to our request "{{ campaign.title }}", '
-        "received on {{ received_on|date:'j F Y' }}, due by {{ due_date|date:'j F Y' }}. We asked "
-        "for an internal review on {{ review_requested_on|date:'j F Y' }}, due by "
-        "{{ review_due_date|date:'j F Y' }}, and have had no reply. Our chasers are attached from "
-        "the correspondence log." + _SIGNATURE,
-    ),
-    ("commissioner_notice", "foia"): (
-        "Complaint to the Information Commissioner{% if request.reference %}: {{ request.reference }}{% endif %}",
-        "Dear {{ force.name }} FOI team,\n\nAs we have had no response to our request "
-        '"{{ campaign.title }}" nor to our request for internal review, we are referring the '
-        "matter to {{ commissioner }}." + _SIGNATURE,
-    ),
-    ("chaser", "foisa"): (
-        "Overdue FOI request{% if request.reference %} {{ request.reference }}{% endif %}: {{ campaign.title }}",
-        'Dear {{ force.name }} FOI team,\n\nOur request "{{ campaign.title }}", received on '
-        "{{ received_on|date:'j F Y' }}, was due for a reply by {{ due_date|date:'j F Y' }} under "
-        "section 10(1) of {{ act }}. We have not yet received a response. Please reply as soon as "
-        "possible." + _SIGNATURE,
-    ),
-    ("second_chaser", "foisa"): (
-        "Second reminder: overdue FOI request{% if request.reference %} {{ request.reference }}{% endif %}",
-        'Dear {{ force.name }} FOI team,\n\nOur request "{{ campaign.title }}" was due by '
-        "{{ due_date|date:'j F Y' }} and is now {{ days_overdue }} working days overdue. Unless we hear "
-        "from you, we will require a review under section 20 of {{ act }}." + _SIGNATURE,
-    ),
-    ("internal_review", "foisa"): (
-        "Requirement for review under section 20 FOISA{% if request.reference %}: {{ request.reference }}{% endif %}",
-        "Dear {{ force.name }} FOI team,\n\nUnder section 20(1) of {{ act }} we require Police "
-        'Scotland to review its failure to respond to our request "{{ campaign.title }}", received '
-        "on {{ received_on|date:'j F Y' }} and due by {{ due_date|date:'j F Y' }}. Section 21(1) "
-        "requires a response within 20 working days, by {{ review_due_date|date:'j F Y' }}."
+        "Overdue FOI request{reference_suffix}: {campaign}",
+        'Dear {force} FOI team,\n\nOur request "{campaign}", received on {received_on}, was due '
+        "for a reply by {due_date} under section 10(1) of {act}. We have not yet received a "
+        "response. Please reply as soon as possible, or tell us when we can expect one."
         + _SIGNATURE,
     ),
+    ("second_chaser", "foia"): (
+        "Second reminder: overdue FOI request{reference_suffix}",
+        'Dear {force} FOI team,\n\nOur request "{campaign}" was due by {due_date} and is now '
+        "{days_overdue} working days overdue. Unless we hear from you, we will ask for an "
+        "internal review of your failure to respond." + _SIGNATURE,
+    ),
+    ("internal_review", "foia"): (
+        "Request for internal review{reference_suffix}",
+        "Dear {force} FOI team,\n\nWe ask for an internal review of your handling of our "
+        'request "{campaign}", received on {received_on} and due by {due_date}, to which we '
+        "have had no response, {days_overdue} working days after the statutory deadline. The "
+        "Code of Practice under section 45 expects a review within 20 working days, by "
+        "{review_due_date}." + _SIGNATURE,
+    ),
+    ("commissioner_complaint", "foia"): (
+        "Complaint to the Information Commissioner: {force}",
+        "To the Information Commissioner's Office,\n\nWe complain under section 50 of {act} "
+        'about {force}\'s failure to respond to our request "{campaign}", received on '
+        "{received_on}, due by {due_date}. We asked for an internal review on "
+        "{review_requested_on}, due by {review_due_date}, and have had no reply. Our chasers "
+        "are attached from the correspondence log." + _SIGNATURE,
+    ),
+    ("commissioner_notice", "foia"): (
+        "Complaint to the Information Commissioner{reference_suffix}",
+        "Dear {force} FOI team,\n\nAs we have had no response to our request "
+        '"{campaign}" nor to our request for internal review, we are referring the '
+        "matter to {commissioner}." + _SIGNATURE,
+    ),
+    ("chaser", "foisa"): (
+        "Overdue FOI request{reference_suffix}: {campaign}",
+        'Dear {force} FOI team,\n\nOur request "{campaign}", received on {received_on}, was due '
+        "for a reply by {due_date} under section 10(1) of {act}. We have not yet received a "
+        "response. Please reply as soon as possible." + _SIGNATURE,
+    ),
+    ("second_chaser", "foisa"): (
+        "Second reminder: overdue FOI request{reference_suffix}",
+        'Dear {force} FOI team,\n\nOur request "{campaign}" was due by {due_date} and is now '
+        "{days_overdue} working days overdue. Unless we hear from you, we will require a review "
+        "under section 20 of {act}." + _SIGNATURE,
+    ),
+    ("internal_review", "foisa"): (
+        "Requirement for review under section 20 FOISA{reference_suffix}",
+        "Dear {force} FOI team,\n\nUnder section 20(1) of {act} we require Police Scotland to "
+        'review its failure to respond to our request "{campaign}", received on {received_on} '
+        "and due by {due_date}. Section 21(1) requires a response within 20 working days, by "
+        "{review_due_date}." + _SIGNATURE,
+    ),
     ("commissioner_complaint", "foisa"): (
-        "Application to the Scottish Information Commissioner: {{ force.name }}",
-        "To the Scottish Information Commissioner,\n\nWe apply under section 47(1) of {{ act }} "
-        "for a decision on {{ force.name }}'s failure to respond to our request "
-        "\"{{ campaign.title }}\", received on {{ received_on|date:'j F Y' }}, and to our "
-        "requirement for review of {{ review_requested_on|date:'j F Y' }}, due by "
-        "{{ review_due_date|date:'j F Y' }}." + _SIGNATURE,
+        "Application to the Scottish Information Commissioner: {force}",
+        "To the Scottish Information Commissioner,\n\nWe apply under section 47(1) of {act} "
+        'for a decision on {force}\'s failure to respond to our request "{campaign}", received '
+        "on {received_on}, and to our requirement for review of {review_requested_on}, due by "
+        "{review_due_date}." + _SIGNATURE,
     ),
     ("commissioner_notice", "foisa"): (
-        "Application to the Scottish Information Commissioner{% if request.reference %}: {{ request.reference }}{% endif %}",
-        "Dear {{ force.name }} FOI team,\n\nAs we have had no response to our request "
-        '"{{ campaign.title }}" nor to our requirement for review, we are applying to '
-        "{{ commissioner }} under section 47 of {{ act }}." + _SIGNATURE,
+        "Application to the Scottish Information Commissioner{reference_suffix}",
+        "Dear {force} FOI team,\n\nAs we have had no response to our request "
+        '"{campaign}" nor to our requirement for review, we are applying to '
+        "{commissioner} under section 47 of {act}." + _SIGNATURE,
     ),
 }

@@ -1,4 +1,7 @@
-"""Messages to forces: render the editable EmailTemplate rows, send by email, log the message.
+"""Messages to forces: fill in the editable EmailTemplate rows, send by email, log the message.
+
+Templates and the request wording hold only named placeholders (returns/placeholders.py),
+filled in with plain text, as written (no HTML escaping: "O'Brien", "&").
 
 Every message is logged as a Correspondence row first (state draft) and only then handed to the
 mail server; the row becomes "sent" once the server has accepted it. So a message is never
@@ -17,17 +20,13 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import timezone
 
-from returns import deadlines
+from returns import deadlines, placeholders
 from returns.defaults import ACTS, COMMISSIONERS
 from returns.models import Correspondence, EmailTemplate, NonWorkingDay
 
 logger = logging.getLogger(__name__)
-
-# Plain-text email: contexts are built with autoescape=False ("O'Brien", "&" arrive as written).
-_ENGINE = Engine()
 
 NO_ADDRESS = "No FOI email address for {force}: send this by hand, then mark it as sent."
 NOT_CONFIRMED = (
@@ -143,7 +142,7 @@ def _mark(correspondence, state, needs_attention):
 def render(template_key: str, foi_request, **extra) -> tuple[str, str]:
     """(subject, body) of the force's regime's template `template_key` for this request.
 
-    `extra` adds to or overrides the context (see returns/defaults.py); `on_date` (default
+    `extra` overrides some values (dates the chasing ladder computes); `on_date` (default
     today) is the day the message is dated, from which `days_overdue` is counted.
     """
     regime = foi_request.force.regime
@@ -154,15 +153,26 @@ def render(template_key: str, foi_request, **extra) -> tuple[str, str]:
             f'There is no email template "{template_key}" for {_regime_label(regime)}: '
             "add it under Email templates."
         ) from None
-    context = Context(context_for(foi_request, **extra), autoescape=False)
-    subject = _render_text(template.subject, context, template, "subject")
-    body = _render_text(template.body, context, template, "body")
-    # A header cannot hold line breaks; template tags often leave some.
+    # The wording only where it is used: a campaign's broken wording must not stop its chasers.
+    with_wording = "{wording}" in template.subject + template.body
+    values = context_for(foi_request, with_wording=with_wording, **extra)
+    subject = _fill(template.subject, values, f"The subject of the email template {template}")
+    body = _fill(template.body, values, f"The body of the email template {template}")
+    # A header cannot hold line breaks.
     return " ".join(subject.split())[:300], body.strip() + "\n"
 
 
-def context_for(foi_request, *, on_date: date | None = None, **extra) -> dict:
-    """The names every template may use (listed in returns/defaults.py)."""
+def context_for(
+    foi_request, *, on_date: date | None = None, with_wording: bool = True, **extra
+) -> dict[str, str]:
+    """The value of every placeholder an email template may use (returns/placeholders.py).
+
+    `extra` may override any of them, with a string, a date or a number of days. Without
+    `with_wording`, {wording} is left out (and so refused by `fill`).
+    """
+    unknown = set(extra) - set(placeholders.EMAIL)
+    if unknown:
+        raise TypeError(f"Not placeholders: {', '.join(sorted(unknown))}")
     force, campaign = foi_request.force, foi_request.campaign
     regime = force.regime
     on_date = on_date or timezone.localdate()
@@ -170,11 +180,16 @@ def context_for(foi_request, *, on_date: date | None = None, **extra) -> dict:
     due = foi_request.effective_due_date
     review_requested_on = foi_request.internal_review_requested_on
     periods = join_periods(campaign.periods)
-    context = {
-        "force": force,
-        "campaign": campaign,
-        "request": foi_request,
+    reference = foi_request.reference
+    values = {
+        "force": force.name,
+        "campaign": campaign.title,
         "periods": periods,
+        "act": ACTS[regime],
+        "commissioner": COMMISSIONERS[regime],
+        "reference": reference,
+        "reference_suffix": f" (your reference {reference})" if reference else "",
+        "received_on": foi_request.clock_started_on,
         "due_date": due,
         "days_overdue": (
             deadlines.working_days_after(due, on_date, regime, extra_days) if due else 0
@@ -188,27 +203,25 @@ def context_for(foi_request, *, on_date: date | None = None, **extra) -> dict:
                 else None
             )
         ),
-        "received_on": foi_request.clock_started_on,
-        "commissioner": COMMISSIONERS[regime],
-        "act": ACTS[regime],
         "on_date": on_date,
-        "wording": render_wording(campaign, force, periods),
     }
-    context.update(extra)
-    return context
+    if with_wording:
+        values["wording"] = render_wording(campaign, force, periods)
+    values.update(extra)
+    return {name: _as_text(value) for name, value in values.items()}
 
 
 def render_wording(campaign, force, periods: str | None = None) -> str:
-    """The campaign's request wording with {{ force }} and {{ periods }} filled in."""
-    context = Context(
-        {"force": force, "periods": periods or join_periods(campaign.periods)}, autoescape=False
-    )
-    try:
-        return _ENGINE.from_string(campaign.request_wording).render(context).strip()
-    except TemplateSyntaxError as error:
-        raise MessageError(
-            f'The request wording of campaign "{campaign}" does not render: {error}'
-        ) from None
+    """The campaign's request wording with its placeholders ({force}, {periods} ...) filled in."""
+    values = {
+        "force": force.name,
+        "campaign": campaign.title,
+        "periods": periods or join_periods(campaign.periods),
+        "act": ACTS[force.regime],
+    }
+    return _fill(
+        campaign.request_wording, values, f'The request wording of campaign "{campaign}"'
+    ).strip()
 
 
 def join_periods(periods) -> str:
@@ -219,13 +232,22 @@ def join_periods(periods) -> str:
     return f"{', '.join(periods[:-1])} and {periods[-1]}"
 
 
-def _render_text(text, context, template, part):
+def _fill(text, values, what):
+    # Rows edited outside the forms (or before placeholders) were never validated: say which.
     try:
-        return _ENGINE.from_string(text).render(context)
-    except TemplateSyntaxError as error:
-        raise MessageError(
-            f"The {part} of the email template {template} does not render: {error}"
-        ) from None
+        return placeholders.fill(text, values)
+    except placeholders.PlaceholderError as error:
+        raise MessageError(f"{what} cannot be filled in: {error}") from None
+
+
+def _as_text(value) -> str:
+    if isinstance(value, date):
+        return placeholders.format_date(value)
+    if value is None:
+        return ""
+    if isinstance(value, str | int):
+        return str(value)
+    raise TypeError(f"A placeholder value must be text, a date or a number, not {value!r}")
 
 
 def _regime_label(regime):

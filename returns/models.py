@@ -8,7 +8,7 @@ from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
 
 from forces.models import Force
-from returns import deadlines
+from returns import deadlines, placeholders
 
 measure_code_validator = RegexValidator(
     r"^[a-z0-9_]+$",
@@ -23,7 +23,7 @@ class Campaign(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     measure = models.CharField(max_length=80, validators=[measure_code_validator])
     request_wording = models.TextField(
-        help_text="The request as sent. {{ force }} and {{ periods }} are filled in for each force."
+        help_text=placeholders.help_text(placeholders.WORDING, "The request as sent. ")
     )
     periods = models.JSONField(
         default=list,
@@ -48,6 +48,15 @@ class Campaign(models.Model):
         return self.title
 
     def clean(self):
+        errors = _placeholder_errors(self, {"request_wording": placeholders.WORDING})
+        try:
+            self._clean_periods()
+        except ValidationError as error:
+            errors |= error.message_dict
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_periods(self):
         from returns.periods import normalise_period
 
         try:
@@ -362,7 +371,7 @@ class Correspondence(models.Model):
 
 
 class EmailTemplate(models.Model):
-    """Editable wording of the messages the app sends (Django template syntax)."""
+    """Editable wording of the messages the app sends, with placeholders (returns.placeholders)."""
 
     class Key(models.TextChoices):
         REQUEST = "request", "Request"
@@ -377,8 +386,10 @@ class EmailTemplate(models.Model):
 
     key = models.CharField(max_length=24, choices=Key.choices)
     regime = models.CharField(max_length=5, choices=Force.Regime.choices)
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
+    subject = models.CharField(
+        max_length=300, help_text="The same placeholders as the body, e.g. {campaign}."
+    )
+    body = models.TextField(help_text=placeholders.help_text(placeholders.EMAIL))
 
     class Meta:
         ordering = ["key", "regime"]
@@ -388,6 +399,12 @@ class EmailTemplate(models.Model):
 
     def __str__(self):
         return f"{self.get_key_display()} ({self.get_regime_display()})"
+
+    def clean(self):
+        fields = {"subject": placeholders.EMAIL, "body": placeholders.EMAIL}
+        errors = _placeholder_errors(self, fields)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportBatch(models.Model):
@@ -624,3 +641,14 @@ class FigureChange(models.Model):
 
     def __str__(self):
         return f"Figures of campaign {self.campaign_id} changed at {self.changed_at}"
+
+
+def _placeholder_errors(instance, allowed_by_field) -> dict[str, list[str]]:
+    """Staff-written text may use only its fixed placeholders: refused on save, per field."""
+    errors = {}
+    for name, allowed in allowed_by_field.items():
+        try:
+            placeholders.validate(getattr(instance, name) or "", allowed)
+        except placeholders.PlaceholderError as error:
+            errors[name] = [str(error)]
+    return errors

@@ -10,14 +10,11 @@ from django.utils import timezone
 
 from forces.models import Force
 from returns import messaging
+from returns.defaults import REQUEST_WORDING
 from returns.models import Campaign, Correspondence, FOIRequest
 from returns.periods import normalise_period, parse_periods
 
-DEFAULT_WORDING = (
-    "Under the Freedom of Information Act, please tell me the figures {{ force }} holds for "
-    '"{{ campaign.title }}" for each of the financial years {{ periods }} '
-    "(1 April to 31 March), broken down as set out below where you can."
-)
+DEFAULT_WORDING = REQUEST_WORDING
 NATIONS = [value for value, _label in Force.Nation.choices]
 
 

@@ -54,8 +54,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"round-{n}")
     measure = "online_child_sexual_offences"
     request_wording = (
-        "Please tell me how many sexual offences against under-18s {{ force }} recorded with an "
-        "online flag in each of the financial years {{ periods }}."
+        "Please tell me how many sexual offences against under-18s {force} recorded with an "
+        "online flag in each of the financial years {periods}."
     )
     periods = factory.LazyFunction(lambda: ["2015/16", "2016/17"])
 

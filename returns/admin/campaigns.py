@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
 from returns import chasing, deadlines, rounds
+from returns.messaging import MessageError
 from returns.models import (
     Campaign,
     Correspondence,
@@ -250,7 +251,11 @@ class CampaignAdmin(SimpleHistoryAdmin):
             )
         sent = flagged = 0
         for campaign in queryset:
-            report = rounds.send_requests(campaign, user=request.user)
+            try:
+                report = rounds.send_requests(campaign, user=request.user)
+            except MessageError as error:  # e.g. wording with an unknown placeholder
+                self.message_user(request, f"Not all sent: {error}", messages.ERROR)
+                continue
             sent, flagged = sent + len(report.sent), flagged + len(report.flagged)
         self.message_user(request, f"{sent} requests sent by email.", messages.SUCCESS)
         if flagged:

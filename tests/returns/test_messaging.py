@@ -60,8 +60,8 @@ def test_it_renders_the_text_as_written_without_html_escaping(foi_request):
 
 def test_it_uses_the_template_as_staff_edited_it(foi_request):
     EmailTemplate.objects.filter(key="chaser", regime="foia").update(
-        subject="Still waiting: {{ force.short_name }}",
-        body="{{ days_overdue }} working days late (due {{ due_date|date:'d/m/Y' }}).",
+        subject="Still waiting: {force}",
+        body="{days_overdue} working days late (due {due_date}).",
     )
     foi_request.due_date = date(2026, 2, 2)
 
@@ -69,8 +69,8 @@ def test_it_uses_the_template_as_staff_edited_it(foi_request):
 
     # Tue 3 to Fri 6 Feb (4), Mon 9 Feb (5).
     assert (subject, body) == (
-        "Still waiting: Northumbria",
-        "5 working days late (due 02/02/2026).\n",
+        "Still waiting: Northumbria Police",
+        "5 working days late (due 2 February 2026).\n",
     )
 
 

@@ -29,7 +29,7 @@ def add_campaign(client, **overrides):
         "slug": "ocso-2026",
         "measure": "online_child_sexual_offences",
         "periods": "2024/25, 2025-26",
-        "request_wording": "How many offences did {{ force }} record in {{ periods }}?",
+        "request_wording": "How many offences did {force} record in {periods}?",
         "nations": ["wales", "scotland"],
         "sent_on": "",
     }

@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from returns import rounds
+from returns import placeholders, rounds
 from returns.models import Campaign
 
 
@@ -23,7 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sent-on", help="YYYY-MM-DD: record the requests as already sent (and received) then"
         )
-        parser.add_argument("--wording", help="request wording ({{ force }}, {{ periods }})")
+        parser.add_argument(
+            "--wording",
+            help="request wording, with the placeholders "
+            + ", ".join("{" + name + "}" for name in placeholders.WORDING),
+        )
 
     def handle(self, slug, title, measure, periods, nations, sent_on, wording, **options):
         if Campaign.objects.filter(slug=slug).exists():
