@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,8 +101,30 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served as such: see PROTECTED_FILES_SERVE
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+STORAGES = {
+    # Uploaded files link to config.protected_files.serve_protected_file, which checks the
+    # user's permission on the row that owns the file.
+    "default": {"BACKEND": "config.protected_files.ProtectedFileStorage"},
+    # Without DEBUG, WhiteNoise serves `collectstatic`'s output with hashed names (cached for
+    # good) and compressed copies; with DEBUG, runserver serves the apps' files directly.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# How a permitted download is sent: by Django, or handed to the web server in front
+# (Apache mod_xsendfile: x-sendfile; nginx: x-accel-redirect to an `internal` location
+# PROTECTED_FILES_ACCEL_PREFIX that aliases MEDIA_ROOT).
+PROTECTED_FILES_SERVE = env_str("PROTECTED_FILES_SERVE") or "django"
+if PROTECTED_FILES_SERVE not in ("django", "x-sendfile", "x-accel-redirect"):
+    raise ImproperlyConfigured(
+        "PROTECTED_FILES_SERVE must be django, x-sendfile or x-accel-redirect; "
+        f"got {PROTECTED_FILES_SERVE!r}"
+    )
+PROTECTED_FILES_ACCEL_PREFIX = env_str("PROTECTED_FILES_ACCEL_PREFIX") or "/protected-media/"
 
 # Uploaded correspondence and returns files: a ceiling on size, checked by the forms too.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
