@@ -1,5 +1,6 @@
 """One settings module, driven by the environment (see README: Configuration)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,12 +34,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    # Before returns: the Administrators role (returns/roles.py) is given axes' permissions.
+    "axes",
     "forces",
     "returns",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -46,6 +50,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,7 +79,23 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers on the zero-setup SQLite: take the write lock when a transaction
+    # starts (a deferred one cannot upgrade its lock and fails at once with "database is
+    # locked"), wait for it up to 20 s, and let readers run beside the writer (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login, right password or not, while the user and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -90,8 +112,30 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served as such: see PROTECTED_FILES_SERVE
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+STORAGES = {
+    # Uploaded files link to config.protected_files.serve_protected_file, which checks the
+    # user's permission on the row that owns the file.
+    "default": {"BACKEND": "config.protected_files.ProtectedFileStorage"},
+    # Without DEBUG, WhiteNoise serves `collectstatic`'s output with hashed names (cached for
+    # good) and compressed copies; with DEBUG, runserver serves the apps' files directly.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# How a permitted download is sent: by Django, or handed to the web server in front
+# (Apache mod_xsendfile: x-sendfile; nginx: x-accel-redirect to an `internal` location
+# PROTECTED_FILES_ACCEL_PREFIX that aliases MEDIA_ROOT).
+PROTECTED_FILES_SERVE = env_str("PROTECTED_FILES_SERVE") or "django"
+if PROTECTED_FILES_SERVE not in ("django", "x-sendfile", "x-accel-redirect"):
+    raise ImproperlyConfigured(
+        "PROTECTED_FILES_SERVE must be django, x-sendfile or x-accel-redirect; "
+        f"got {PROTECTED_FILES_SERVE!r}"
+    )
+PROTECTED_FILES_ACCEL_PREFIX = env_str("PROTECTED_FILES_ACCEL_PREFIX") or "/protected-media/"
 
 # Uploaded correspondence and returns files: a ceiling on size, checked by the forms too.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
@@ -165,8 +209,26 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours append to X-Forwarded-For; the client's address is the entry the
+# outermost one wrote (anything further left, the client could have written itself).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_HTTPS_PROXY else 0)
+
+# --- Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user
+# name from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES after the last try.
+# Administrators unlock by deleting the access attempt in the admin.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.login_throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.login_throttling.locked_out_page"
+# Failures and lockouts are logged with the user name and address (never the password);
+# no start-up banner on every management command.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from config.protected_files import serve_protected_file
 
 admin.site.site_header = "FOI Returns"
 admin.site.site_title = "FOI Returns"
@@ -10,10 +11,7 @@ admin.site.index_title = "FOI rounds, returns and statistics"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("returns/", include("returns.urls")),
+    # Uploaded files: only here, after a permission check (never a public /media/ route).
+    path("files/<path:name>", serve_protected_file, name="protected_file"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

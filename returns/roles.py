@@ -46,7 +46,16 @@ ROLE_PERMISSIONS = {
     ],
 }
 ADMINISTRATOR_APPS = ["forces", "returns"]
-ADMINISTRATOR_EXTRA = ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
+ADMINISTRATOR_EXTRA = [
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+    # Login lockouts (django-axes): see who was locked out, and unlock by deleting the attempt.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accesslog",
+]
 
 
 def permissions_named(codes):

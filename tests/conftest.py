@@ -1,7 +1,10 @@
 import os
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
+from django.test import override_settings
 
 from returns.roles import ADMINISTRATORS, CASEWORKERS, VERIFIERS
 from tests.factories import UserFactory
@@ -51,6 +54,17 @@ def live_worker(django_db_serialized_rollback, transactional_db):
         app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
     ):
         yield app
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_without_collectstatic():
+    """The suite runs with DEBUG off but without `collectstatic`, so without the hashed-name
+    manifest that production's static storage reads (config/settings.py STORAGES): plain names,
+    served from the apps by the test server."""
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # quiets WhiteNoise
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**django_settings.STORAGES, "staticfiles": plain}):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,12 @@ def test_it_rejects_a_debug_value_it_cannot_read(tmp_path):
     assert "DEBUG must be one of" in result.stderr
 
 
+def test_it_rejects_an_unknown_way_of_serving_protected_files(tmp_path):
+    result = run_python(PRINT_SETTINGS, tmp_path, DEBUG="1", PROTECTED_FILES_SERVE="nginx")
+    assert result.returncode != 0
+    assert "PROTECTED_FILES_SERVE must be django, x-sendfile or x-accel-redirect" in result.stderr
+
+
 def test_it_defaults_to_sqlite_filesystem_broker_and_file_email_under_var(tmp_path):
     seen = settings_under(tmp_path, DEBUG="1")
     assert seen["db"] == "django.db.backends.sqlite3"
