@@ -198,7 +198,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- django-import-export
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it strips one leading "=" only and writes every cell as text. Every admin export
+# neutralises formulas itself (returns.spreadsheet_safety.SafeExportMixin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 

@@ -4,6 +4,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 
 from forces.models import Force, Under18Population
+from returns.spreadsheet_safety import SafeExportMixin
 
 
 class ForceResource(resources.ModelResource):
@@ -42,7 +43,7 @@ class HasFoiAddressFilter(admin.SimpleListFilter):
 
 
 @admin.register(Force)
-class ForceAdmin(ImportExportModelAdmin):
+class ForceAdmin(SafeExportMixin, ImportExportModelAdmin):
     resource_classes = [ForceResource]
     list_display = [
         "name",
@@ -94,7 +95,7 @@ class Under18PopulationResource(resources.ModelResource):
 
 
 @admin.register(Under18Population)
-class Under18PopulationAdmin(ImportExportModelAdmin):
+class Under18PopulationAdmin(SafeExportMixin, ImportExportModelAdmin):
     resource_classes = [Under18PopulationResource]
     list_display = ["force", "year", "under_18", "source"]
     list_filter = ["year", "force__nation"]

@@ -3,9 +3,7 @@
 Only verified figures ever leave through here. Missing is never written as zero: a suppressed
 cell keeps the force's text ("<5", "*") and not-held / not-provided cells have no value, with
 the status column saying which. Text that a spreadsheet would run as a formula is neutralised
-in CSV and XLSX (django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a
-leading "=" and turns every cell into text, so it does not fit this dataset; the admin's
-changelist export keeps using it).
+in CSV and XLSX by returns.spreadsheet_safety, the same rule as the admin's exports.
 """
 
 import csv
@@ -18,6 +16,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from returns.models import Correspondence, Figure
+from returns.spreadsheet_safety import neutralise
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -47,16 +46,6 @@ COLUMNS = {
     "verified_by": "Who checked the figure against the force's reply (not who entered it).",
     "verified_at": "When it was verified.",
 }
-
-# A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
-# (OWASP "CSV injection"); a leading apostrophe makes it plain text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell):
-    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
-        return "'" + cell
-    return cell
 
 
 class ExportError(Exception):

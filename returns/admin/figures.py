@@ -8,15 +8,15 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
+from returns.admin.figure_export import FigureExportMixin
 from returns.admin.verification import VerificationMixin, verify_selected_figures
 from returns.importing import cells
 from returns.importing.files import ReturnsFileFormat
-from returns.importing.resource import FigureExportResource, FigureResource
+from returns.importing.resource import FigureResource
 from returns.importing.service import WIDE_BREAKDOWNS, import_wide
 from returns.models import Campaign, Figure, FOIRequest, ImportBatch
 from returns.periods import normalise_period
@@ -163,7 +163,7 @@ class FigureInline(admin.TabularInline):
 
 # --- The figures list.
 @admin.register(Figure)
-class FigureAdmin(VerificationMixin, ImportExportMixin, SimpleHistoryAdmin):
+class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, SimpleHistoryAdmin):
     list_display = [
         "force",
         "period",
@@ -193,7 +193,6 @@ class FigureAdmin(VerificationMixin, ImportExportMixin, SimpleHistoryAdmin):
 
     resource_classes = [FigureResource]
     import_formats = [ReturnsFileFormat]
-    export_formats = [CSV, XLSX]
     import_form_class = CampaignImportForm
     confirm_form_class = CampaignConfirmImportForm
     import_template_name = "admin/returns/figure/import.html"
@@ -227,16 +226,13 @@ class FigureAdmin(VerificationMixin, ImportExportMixin, SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         # The database records the change whatever deletes figures (FigureChange); this only
         # asks for the statistics now rather than at the next sweep.
-        campaigns = Campaign.objects.filter(requests__figures__in=queryset).distinct()
-        campaigns = list(campaigns)
+        campaigns = list(Campaign.objects.filter(requests__figures__in=queryset).distinct())
         super().delete_queryset(request, queryset)
         for campaign in campaigns:
             campaign.mark_data_changed()
 
-    # --- django-import-export hooks: the campaign, the user and the kept file.
-    def get_export_resource_classes(self, request):
-        return [FigureExportResource]
-
+    # --- django-import-export hooks: the campaign, the user and the kept file (export: in
+    # FigureExportMixin).
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         data = getattr(form, "cleaned_data", None) or {}

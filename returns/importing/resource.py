@@ -413,16 +413,19 @@ def source_of(resource, line):
 
 
 class FigureExportResource(resources.ModelResource):
-    """The figures list as a long returns file (re-importable), with status and verification."""
+    """The figures list as a long returns file (re-importable), with status and verification:
+    every row says whether its figure was verified, by whom and when."""
 
     force = fields.Field(column_name="force", attribute="request__force__name")
     value = fields.Field(column_name="value")
     verified = fields.Field(column_name="verified")
+    verified_by = fields.Field(column_name="verified_by")
+    verified_at = fields.Field(column_name="verified_at")
 
     class Meta:
         model = Figure
         fields = ("force", "period", "measure", "breakdown", "category", "value", "note")
-        fields += ("status", "verified")
+        fields += ("status", "verified", "verified_by", "verified_at")
         export_order = fields
 
     def dehydrate_value(self, figure):
@@ -432,3 +435,11 @@ class FigureExportResource(resources.ModelResource):
 
     def dehydrate_verified(self, figure):
         return "yes" if figure.is_verified else "no"
+
+    def dehydrate_verified_by(self, figure):
+        return figure.verified_by.get_username() if figure.verified_by else None
+
+    def dehydrate_verified_at(self, figure):
+        if not figure.verified_at:
+            return None
+        return timezone.localtime(figure.verified_at).isoformat(timespec="seconds")

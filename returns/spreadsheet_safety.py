@@ -1,0 +1,50 @@
+"""Files staff open in a spreadsheet: one rule against formula injection, one export permission.
+
+A cell starting with =, +, -, @, tab or CR is run as a formula by Excel, LibreOffice or Sheets
+(OWASP "CSV injection"): a caseworker's note `==HYPERLINK(...)` would be a live link in the
+verifier's copy. The verified dataset (returns/exporting.py) and every admin changelist export
+write their cells through `neutralise`, which makes such a cell plain text with a leading
+apostrophe. See README: Exports.
+"""
+
+import tablib
+from import_export.formats.base_formats import CSV, XLSX
+
+# Who may take data out of the app as a file: data verifiers and administrators (returns/roles.py).
+EXPORT_PERMISSION = "returns.export_dataset"
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell):
+    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
+def neutralised(dataset):
+    """A copy of a tablib dataset with every cell, headers included, through `neutralise`."""
+    headers = [neutralise(header) for header in dataset.headers] if dataset.headers else None
+    safe = tablib.Dataset(headers=headers, title=dataset.title)
+    for row in dataset:
+        safe.append([neutralise(cell) for cell in row])
+    return safe
+
+
+class SafeExportMixin:
+    """For a django-import-export ModelAdmin: the dataset's export permission, CSV or XLSX, and
+    every exported cell through `neutralise`.
+
+    The library's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is off (config/settings.py): it
+    strips a single leading "=" only, so "==HYPERLINK(...)" stays a formula, and it writes every
+    cell as text ("None", numbers a SUM skips). tests/returns/test_admin_export_safety.py checks
+    that every admin with an Export uses this mixin.
+    """
+
+    export_formats = [CSV, XLSX]
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        return neutralised(super().get_data_for_export(request, queryset, **kwargs))
