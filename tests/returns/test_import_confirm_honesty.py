@@ -7,6 +7,7 @@ back while the admin said "Import finished".
 
 import threading
 import time
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -112,6 +113,38 @@ def test_it_saves_once_when_the_same_table_is_confirmed_twice_at_once(caseworker
     assert Figure.objects.filter(request=request).count() == 4
 
 
+@threaded
+def test_it_reports_each_of_two_previews_of_one_file_confirmed_at_once_as_saved(
+    caseworker, second_caseworker
+):
+    campaign = make_campaign()
+    clients = [logged_in(caseworker), logged_in(second_caseworker)]
+    forms = [preview(client, campaign, CLEAN) for client in clients]
+
+    with CampaignRowHeld(campaign) as held:
+        # Both imports get as far as the row: one waiting for it, the other for the figures
+        # the first created. Then the first commits; the second clashes and tries again.
+        def release_when_both_wait():
+            wait_until_backends_wait(2)
+            held.release.set()
+
+        pages = in_threads(
+            *(
+                lambda c=c, f=f: page_after(c, CONFIRM_URL, f)
+                for c, f in zip(clients, forms, strict=True)
+            ),
+            release_when_both_wait,
+        )
+
+    messages = sorted(page[page.index("Import finished") :][:50] for page in pages[:2])
+    assert messages == [
+        "Import finished: 0 created, 0 updated, 9 unchanged",
+        "Import finished: 9 created, 0 updated, 0 unchanged",
+    ]
+    assert ImportBatch.objects.count() == 1
+    assert Figure.objects.filter(request__campaign=campaign).count() == 9
+
+
 # --- Errors found at confirm time that the preview did not have.
 @pytest.mark.django_db
 @pytest.mark.parametrize(
@@ -143,12 +176,18 @@ def test_it_reports_rows_that_became_invalid_after_the_preview(client, caseworke
 
 
 # --- A deadlock with a verification saving at the same time.
-def other_backend_waits_for_a_lock():
+def backends_waiting_for_a_lock():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
+            "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
         )
-        return cursor.fetchone()[0] > 0
+        return cursor.fetchone()[0]
+
+
+def wait_until_backends_wait(count):
+    deadline = time.monotonic() + 20
+    while backends_waiting_for_a_lock() < count and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def verification_taking_rows_in_the_other_order(campaign, figure, verifier, started, finished):
@@ -158,9 +197,7 @@ def verification_taking_rows_in_the_other_order(campaign, figure, verifier, star
         with transaction.atomic():
             Campaign.objects.filter(pk=campaign.pk).update(data_version=F("data_version") + 1)
             started.set()
-            deadline = time.monotonic() + 20
-            while not other_backend_waits_for_a_lock() and time.monotonic() < deadline:
-                time.sleep(0.02)
+            wait_until_backends_wait(1)
             Figure.objects.filter(pk=figure.pk).update(
                 verified_by=verifier, verified_at=timezone.now()
             )
@@ -199,9 +236,9 @@ def test_it_retries_a_confirm_that_deadlocked_with_a_verification_then_saves(
     assert ImportBatch.objects.filter(original_name="returns.csv").count() == 1
 
 
-class HeldLock:
-    """Another transaction holding the campaign's row (as a verification marking it changed
-    does) for as long as the block runs, while this connection gives up waiting after 100 ms."""
+class CampaignRowHeld:
+    """Another transaction holding the campaign's row, as a verification marking it changed
+    does, until released (at the latest when the block ends)."""
 
     def __init__(self, campaign):
         self.campaign = campaign
@@ -220,14 +257,23 @@ class HeldLock:
     def __enter__(self):
         self.thread.start()
         assert self.locked.wait(timeout=10)
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '100ms'")
+        return self
 
     def __exit__(self, *exc):
-        with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
         self.release.set()
         self.thread.join()
+
+
+@contextmanager
+def lock_timeout(milliseconds):
+    """This thread's connection gives up waiting for a lock after `milliseconds`."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
 
 
 @threaded
@@ -238,7 +284,7 @@ def test_it_reports_a_confirm_that_stays_blocked_and_saves_nothing(caseworker):
     client = logged_in(caseworker)
     form = preview(client, campaign, CORRECTED)
 
-    with HeldLock(campaign):
+    with CampaignRowHeld(campaign), lock_timeout(100):
         page = page_after(client, CONFIRM_URL, form)
 
     assert "Import finished" not in page
@@ -257,7 +303,11 @@ def test_it_exits_non_zero_when_the_command_line_import_stays_blocked(caseworker
     path.write_bytes(CORRECTED)
     err = StringIO()
 
-    with HeldLock(campaign), pytest.raises(CommandError, match="nothing was imported"):
+    with (
+        CampaignRowHeld(campaign),
+        lock_timeout(100),
+        pytest.raises(CommandError, match="nothing was imported"),
+    ):
         call_command("import_returns", campaign.slug, str(path), stdout=StringIO(), stderr=err)
 
     assert BUSY in err.getvalue().lower()
