@@ -373,7 +373,7 @@ def report_not_saved(request, problems, shown=20):
     messages.error(
         request,
         format_html(
-            "Nothing was saved.<ul>{}{}</ul>",
+            "Nothing was saved by this confirm:<ul>{}{}</ul>",
             format_html_join("", "<li>{}</li>", ((problem,) for problem in problems[:shown])),
             format_html("<li>… and {} more.</li>", more) if more > 0 else "",
         ),

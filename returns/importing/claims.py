@@ -12,8 +12,7 @@ import os
 import tempfile
 
 ALREADY_CONFIRMED = (
-    "This import was already confirmed (or is being confirmed): this confirm saved nothing. "
-    "Import batches lists what was saved."
+    "This import was already confirmed (or is being confirmed): Import batches shows what it saved."
 )
 EXPIRED = "The uploaded file has expired: upload it again."
 CONFIRMING = ".confirming"
