@@ -7,18 +7,22 @@ The rule, everywhere (admin action, request page, `verify_returns`):
   checked value after verification sends the figure back to unverified (`Figure.save`), so an
   editor always shows up as an author of the value now there.
 - An author may never verify the figure.
-- Every admin path records its user, so a figure has no recorded enterer only when it was
-  imported on the command line without --user (a trusted, shell-access path). Such a figure may
-  be verified by anyone who did not change it; the summary counts them, so the verifier knows
-  the four-eyes check could not name who entered them.
+- Every admin path records its user. `import_returns` without --user records the
+  `command-line-import` account (see `command_line_account`), which can never log in or verify.
+  The command line is a trusted, shell-access path (whoever runs it could name anyone with
+  --user), so such figures may be verified by anyone who did not change them; the summary counts
+  them (and any whose enterer's account was deleted), so the verifier knows the four-eyes check
+  could not name who entered them (README: Returns file format).
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from returns import history
 from returns.models import Campaign, Figure, PlausibilityWarning
 
+COMMAND_LINE_IMPORT = "command-line-import"
 OWN = "own"
 CHANGED = "changed"
 
@@ -62,7 +66,39 @@ def authors_of(figures):
 
 def refusal_for(user, figure):
     """Why `user` may not verify `figure` (OWN), or None if they may."""
+    if is_command_line_account(user):
+        return OWN
     return refusal(user.pk, figure.entered_by_id, authors_of([figure])[figure.pk])
+
+
+class ReservedAccountName(Exception):
+    """A login account took the name reserved for imports without --user."""
+
+
+def command_line_account():
+    """The account recorded as entering (and uploading) a command-line import without --user.
+
+    It names no person: it is inactive, not staff and has no usable password, so it can never
+    log in, and `verify_figures` refuses it. Created on first use; an existing account of that
+    name that could log in is refused rather than taken over.
+    """
+    user, created = get_user_model().objects.get_or_create(
+        username=COMMAND_LINE_IMPORT,
+        defaults={"first_name": "Command-line import", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif user.is_active or user.is_staff or user.is_superuser or user.has_usable_password():
+        raise ReservedAccountName(
+            f"The user name {COMMAND_LINE_IMPORT!r} is reserved for imports without --user, but "
+            "a login account has it: rename that account, or give --user."
+        )
+    return user
+
+
+def is_command_line_account(user):
+    return user.get_username() == COMMAND_LINE_IMPORT
 
 
 def can_verify(user, figure):
@@ -78,6 +114,8 @@ def verify_figures(user, figures):
     already verified are left as they are, in neither list. History sees the change (a row
     per figure, by `user`), and each campaign touched is told its data changed, once.
     """
+    if is_command_line_account(user):
+        raise PermissionError("The command-line import account never verifies figures.")
     pending = [figure for figure in figures if not figure.is_verified]
     authors = authors_of(pending)
     now = timezone.now()
@@ -137,14 +175,21 @@ def stamp(figures, user, now):
 def summary(verified, refused):
     """'3 verified; 2 left for another person: you entered, imported or changed them'."""
     parts = [f"{len(verified)} verified"]
-    unattributed = sum(1 for figure in verified if figure.entered_by_id is None)
+    unnamed = unnamed_enterer_ids() if verified else set()
+    unattributed = sum(1 for figure in verified if figure.entered_by_id in unnamed)
     if unattributed:
-        parts[0] += f" ({unattributed} with no recorded enterer: imported without --user)"
+        parts[0] += f" ({unattributed} with no named enterer: imported without --user)"
     for reason, words in REFUSAL_REASONS.items():
         count = sum(1 for figure in refused if figure.refusal == reason)
         if count:
             parts.append(f"{count} {words}")
     return "; ".join(parts)
+
+
+def unnamed_enterer_ids():
+    """Enterer ids that name nobody: none recorded (or a deleted account), or the command line."""
+    account = get_user_model().objects.filter(username=COMMAND_LINE_IMPORT)
+    return {None, *account.values_list("pk", flat=True)}
 
 
 def dismiss_warning(user, warning, reason):

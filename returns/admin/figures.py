@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.signals import post_import
 from import_export.tmp_storages import TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,7 +18,7 @@ from returns.admin.verification import VerificationMixin, verify_selected_figure
 from returns.importing import cells
 from returns.importing.files import ReturnsFileFormat
 from returns.importing.resource import FigureResource
-from returns.importing.service import WIDE_BREAKDOWNS, import_wide
+from returns.importing.service import WIDE_BREAKDOWNS, confirm_stored, import_long, import_wide
 from returns.models import Campaign, Figure, FOIRequest, ImportBatch
 from returns.periods import normalise_period
 
@@ -238,15 +239,12 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         data = getattr(form, "cleaned_data", None) or {}
         if "campaign" not in data:
             return {}
-        resource_kwargs = {"campaign": data["campaign"], "user": request.user}
-        if isinstance(form, ConfirmImportForm):
-            resource_kwargs["file_name"] = data["original_file_name"]
-            resource_kwargs["file_bytes"] = TempFolderStorage(
-                name=data["import_file_name"], read_mode="rb"
-            ).read()
-        else:
-            resource_kwargs["file_name"] = data["import_file"].name
-        return resource_kwargs
+        # The preview's resource; the confirm runs through import_long (process_import).
+        return {
+            "campaign": data["campaign"],
+            "user": request.user,
+            "file_name": data["import_file"].name,
+        }
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
@@ -257,11 +255,27 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
     def add_data_read_fail_error_to_form(self, form, error):
         form.add_error("import_file", str(error))
 
-    def add_success_message(self, result, request):
-        summary = getattr(result, "summary", None)
-        if summary is None:
-            return super().add_success_message(result, request)
-        messages.success(request, f"Import finished: {summary.counts_text()}.")
+    def process_import(self, request, **kwargs):
+        """The confirm: the library's flow reported "Import finished" even when the import was
+        rolled back. This one saves at most once per preview and says what was committed."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if not form.is_valid():
+            return super().process_import(request, **kwargs)  # the library's page for it
+        data = form.cleaned_data
+        outcome = confirm_stored(
+            data["import_file_name"],
+            lambda upload: import_long(
+                data["campaign"], upload, data["original_file_name"], request.user
+            ),
+        )
+        if not outcome.ok:
+            report_not_saved(request, outcome.problems)
+            return redirect("admin:returns_figure_import")
+        messages.success(request, f"Import finished: {outcome.summary.counts_text()}.")
+        post_import.send(sender=None, model=self.model)
+        return redirect("admin:returns_figure_changelist")
 
     # --- One force's own table, from its request's page.
     def get_urls(self):
@@ -318,24 +332,16 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         form = WideConfirmForm(request.POST)
         if not form.is_valid():
             raise PermissionDenied
-        storage = TempFolderStorage(name=form.cleaned_data["stored_name"], read_mode="rb")
-        try:
-            data = storage.read()
-        except OSError:
-            messages.error(request, "The uploaded table has expired: upload it again.")
-            return redirect(request.path)
-        outcome = import_wide(
-            foi_request,
-            data,
-            form.cleaned_data["breakdown"],
-            form.cleaned_data["original_name"],
-            request.user,
-            dry_run=False,
+        data = form.cleaned_data
+        outcome = confirm_stored(
+            data["stored_name"],
+            lambda upload: import_wide(
+                foi_request, upload, data["breakdown"], data["original_name"], request.user
+            ),
         )
         if not outcome.ok:
-            context.update(form=WideImportForm(), outcome=outcome)
-            return self.render_table(request, context)
-        storage.remove()
+            report_not_saved(request, outcome.problems)
+            return redirect(request.path)
         messages.success(
             request, f"Imported {foi_request.force}'s table: {outcome.summary.counts_text()}."
         )
@@ -364,6 +370,19 @@ class WideConfirmForm(forms.Form):
         if "/" in name or "\\" in name or name.startswith("."):
             raise forms.ValidationError("Bad file reference.")
         return name
+
+
+def report_not_saved(request, problems, shown=20):
+    """An error message that says nothing was saved, and why (the first `shown` problems)."""
+    more = len(problems) - shown
+    messages.error(
+        request,
+        format_html(
+            "Nothing was saved by this confirm:<ul>{}{}</ul>",
+            format_html_join("", "<li>{}</li>", ((problem,) for problem in problems[:shown])),
+            format_html("<li>… and {} more.</li>", more) if more > 0 else "",
+        ),
+    )
 
 
 def request_page(foi_request):

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_update_with_history
 from returns.history import CREATED, copy_to_history
 from returns.importing.errors import ReturnsFileError
 from returns.importing.plausibility import find_warnings, total_disagreements
+from returns.importing.retries import is_retryable
 from returns.importing.rows import COLUMNS, CampaignContext, parse_long
 from returns.models import Figure, ImportBatch, PlausibilityWarning
 
@@ -150,6 +151,14 @@ class FigureResource(resources.ModelResource):
         kwargs["use_transactions"] = True
         return super().import_data(dataset, **kwargs)
 
+    def handle_import_error(self, result, error, raise_errors=False):
+        # The library files every exception as an error of the result (and rolls back). A
+        # deadlock or other clash must instead end the transaction, so the caller can try the
+        # whole import again (returns.importing.retries).
+        if is_retryable(error):
+            raise error
+        super().handle_import_error(result, error, raise_errors)
+
     def before_import(self, dataset, **kwargs):
         context = CampaignContext.for_campaign(self.campaign)
         try:
@@ -218,6 +227,8 @@ class FigureResource(resources.ModelResource):
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = error
         except Exception as error:
+            if is_retryable(error):
+                raise
             row_result.import_type = RowResult.IMPORT_TYPE_ERROR
             row_result.errors.append(
                 self.get_error_result_class()(error, row=row, number=kwargs["row_number"])

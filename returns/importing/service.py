@@ -1,10 +1,20 @@
-"""The import operations that the admin views and `import_returns` each call in one line."""
+"""The import operations that the admin views and `import_returns` each call in one line.
+
+Every real import reports only what was committed: `run` retries an import the database rolled
+back for a clash with another change (returns.importing.retries), turns any other rollback into
+problems, and re-reads the import batch after the commit. `confirm_stored` adds the one-claim
+rule for an upload a preview stored (returns.importing.claims).
+"""
 
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
+
+from returns.importing import claims
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
 from returns.importing.resource import FigureResource, problems_of
+from returns.importing.retries import ConcurrentChange, with_retries
 from returns.importing.wide import wide_to_long
 from returns.models import ImportBatch
 
@@ -14,6 +24,7 @@ WIDE_BREAKDOWNS = [
     ("victim_gender", "Victim gender"),
     ("", "Headline totals only (a single Total row)"),
 ]
+ROLLED_BACK = "The import was rolled back: nothing was saved."
 
 
 @dataclass
@@ -28,37 +39,96 @@ class ImportOutcome:
         return not self.problems
 
 
+def refused(error):
+    return ImportOutcome(problems=[str(problem) for problem in error.problems])
+
+
 def import_long(campaign, data, file_name="", user=None, dry_run=False):
     """Import a long returns file (bytes of CSV or XLSX) into `campaign`: all or nothing."""
     try:
-        dataset = rows_to_dataset(read_rows(data))
+        rows = read_rows(data)
+        rows_to_dataset(rows)  # refuses a file without a header before anything runs
     except ReturnsFileError as error:
-        return ImportOutcome(problems=[str(problem) for problem in error.problems])
-    resource = FigureResource(campaign=campaign, user=user, file_name=file_name, file_bytes=data)
-    return run(resource, dataset, dry_run)
+        return refused(error)
+
+    def resource():
+        return FigureResource(campaign=campaign, user=user, file_name=file_name, file_bytes=data)
+
+    return run(resource, lambda: rows_to_dataset(rows), dry_run)
 
 
 def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False):
     """Import one force's own table (categories down, periods across) for `request`."""
+    force, periods = request.force.name, request.campaign.periods
     try:
-        dataset, notes = wide_to_long(
-            read_rows(data), request.force.name, breakdown, request.campaign.periods
-        )
+        rows = read_rows(data)
+        notes = wide_to_long(rows, force, breakdown, periods)[1]
     except ReturnsFileError as error:
-        return ImportOutcome(problems=[str(problem) for problem in error.problems])
-    resource = FigureResource(
-        campaign=request.campaign,
-        user=user,
-        file_name=file_name,
-        file_bytes=data,
-        request=request,
-        layout=ImportBatch.Layout.WIDE,
-        notes=notes,
-    )
-    return run(resource, dataset, dry_run)
+        return refused(error)
+
+    def resource():
+        return FigureResource(
+            campaign=request.campaign,
+            user=user,
+            file_name=file_name,
+            file_bytes=data,
+            request=request,
+            layout=ImportBatch.Layout.WIDE,
+            notes=notes,
+        )
+
+    return run(resource, lambda: wide_to_long(rows, force, breakdown, periods)[0], dry_run)
 
 
-def run(resource, dataset, dry_run):
-    result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
+def run(make_resource, make_dataset, dry_run):
+    """One import in one transaction, tried again after a deadlock. Each try needs a fresh
+    resource and dataset: the resource keeps state and rewrites the dataset in place."""
+
+    def attempt():
+        resource = make_resource()
+        result = resource.import_data(make_dataset(), dry_run=dry_run, raise_errors=False)
+        return resource, result
+
+    try:
+        resource, result = with_retries(attempt)
+    except ConcurrentChange as error:
+        return ImportOutcome(problems=[str(error)])
+    except DatabaseError as error:  # e.g. the commit itself failed
+        return ImportOutcome(problems=[f"The import failed and nothing was saved: {error}"])
     problems = problems_of(result, resource)
-    return ImportOutcome(summary=None if problems else resource.summary, problems=problems)
+    if problems:
+        return ImportOutcome(problems=problems)
+    if not dry_run and not as_committed(resource.summary):
+        return ImportOutcome(problems=[ROLLED_BACK])
+    return ImportOutcome(summary=resource.summary)
+
+
+def as_committed(summary):
+    """Put the counts the database holds into `summary`; False if its batch was not saved."""
+    if not summary.changed:
+        return True  # nothing to write, nothing written
+    batch = ImportBatch.objects.filter(pk=getattr(summary.batch, "pk", None)).first()
+    if batch is None:
+        return False
+    summary.batch = batch
+    summary.created, summary.updated, summary.unchanged = (
+        batch.created,
+        batch.updated,
+        batch.unchanged,
+    )
+    return True
+
+
+def confirm_stored(stored_name, import_upload):
+    """Confirm the upload a preview stored as `stored_name`: `import_upload(data)` runs at most
+    once per preview; a second confirm, even at the same moment, is refused."""
+    try:
+        data = claims.claim(stored_name)
+    except claims.UploadUnavailable as error:
+        return ImportOutcome(problems=[str(error)])
+    outcome = None
+    try:
+        outcome = import_upload(data)
+        return outcome
+    finally:
+        claims.settle(stored_name, saved=outcome is not None and outcome.ok)

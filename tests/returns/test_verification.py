@@ -71,7 +71,7 @@ def test_it_lets_a_second_person_verify_a_figure_with_no_recorded_enterer(verifi
 
     assert [f.pk for f in verified] == [figure.pk] and refused == []
     assert summary(verified, refused) == (
-        "1 verified (1 with no recorded enterer: imported without --user)"
+        "1 verified (1 with no named enterer: imported without --user)"
     )
 
 
@@ -140,7 +140,7 @@ def test_it_sums_up_what_it_did_and_why_it_left_figures(caseworker, verifier):
     verified, refused = verify_figures(verifier, [*mine, *others, unknown])
 
     assert summary(verified, refused) == (
-        "4 verified (1 with no recorded enterer: imported without --user); "
+        "4 verified (1 with no named enterer: imported without --user); "
         "2 left for another person: you entered, imported or changed them"
     )
 

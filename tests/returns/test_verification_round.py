@@ -63,4 +63,4 @@ def test_it_verifies_a_round_imported_without_a_user_and_says_so(verifier, tmp_p
 
     output = run("verify_returns", campaign.slug, "--user", verifier.username)
 
-    assert "9 verified (9 with no recorded enterer: imported without --user)" in output
+    assert "9 verified (9 with no named enterer: imported without --user)" in output

@@ -1,8 +1,9 @@
 """import_returns SLUG FILE [--dry-run] [--user USERNAME]: the admin's import, for scripts.
 
---user records who entered the figures (and the import batch). Without it the figures have no
-recorded enterer: anyone may then verify them, and the four-eyes check cannot name who entered
-them, so give --user for real imports.
+--user records who entered the figures (and the import batch), so that person can never verify
+them. Without it they are recorded as entered by the `command-line-import` account, which names
+nobody and can never verify; any verifier who did not change them may (README: Returns file
+format), so give --user for real imports.
 """
 
 from pathlib import Path
@@ -13,6 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from returns.importing.files import SUPPORTED_SUFFIXES
 from returns.importing.service import import_long
 from returns.models import Campaign
+from returns.verification import (
+    ReservedAccountName,
+    command_line_account,
+    is_command_line_account,
+)
 
 
 class Command(BaseCommand):
@@ -40,6 +46,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
 
+        if entered_by is None and not dry_run:
+            entered_by = self.unnamed_user()
         outcome = import_long(campaign, data, path.name, entered_by, dry_run=dry_run)
         if not outcome.ok:
             for problem in outcome.problems:
@@ -49,7 +57,8 @@ class Command(BaseCommand):
                 f"{path.name} refused: {count} problem{'s' if count != 1 else ''}; "
                 "nothing was imported."
             )
-        self.report(outcome.summary, path.name, campaign, entered_by)
+        named = entered_by is not None and not is_command_line_account(entered_by)
+        self.report(outcome.summary, path.name, campaign, named)
 
     def campaign(self, slug):
         try:
@@ -64,15 +73,22 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user {username!r}.") from None
 
-    def report(self, summary, name, campaign, entered_by):
+    def unnamed_user(self):
+        try:
+            return command_line_account()
+        except ReservedAccountName as error:
+            raise CommandError(str(error)) from None
+
+    def report(self, summary, name, campaign, named):
         verb = "Dry run, nothing saved: would import" if summary.dry_run else "Imported"
         figures = f"{summary.rows} figure{'' if summary.rows == 1 else 's'}"
         counts = summary.counts_text()
         self.stdout.write(f"{verb} {name} into {campaign.slug}: {figures}; {counts}.")
         for warning in summary.warnings:
             self.stdout.write(f"Warning: {warning.message}")
-        if not summary.dry_run and summary.changed and entered_by is None:
+        if not summary.dry_run and summary.changed and not named:
             self.stdout.write(
-                "No --user given: nobody is recorded as entering these figures, so the "
-                "four-eyes check cannot stop their enterer verifying them (use --user)."
+                "No --user given: these figures are recorded as entered by the "
+                "command-line-import account, so the four-eyes check cannot tell who ran this "
+                "import (use --user)."
             )
