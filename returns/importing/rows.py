@@ -47,14 +47,14 @@ class CampaignContext:
             try:
                 force = self.resolver.resolve(text)
                 request = self.requests_by_force.get(force.pk)
-                self._resolved[text] = request or ValueError(
-                    f"{force.name} was not asked in this campaign."
-                )
+                self._resolved[text] = request or f"{force.name} was not asked in this campaign."
             except ForceResolutionError as error:
-                self._resolved[text] = ValueError(str(error))
+                self._resolved[text] = str(error)
         found = self._resolved[text]
-        if isinstance(found, ValueError):
-            raise found
+        if isinstance(found, str):
+            # A new exception each time: raising one cached instance again and again grows its
+            # traceback by every frame it passes, keeping each row's cells alive.
+            raise ValueError(found)
         return found
 
     def period_for(self, text):
