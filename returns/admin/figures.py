@@ -1,5 +1,7 @@
 """Admin for returned figures: list, long-file Import, one force's table, hand entry, batches."""
 
+import os
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from returns.admin.figure_export import FigureExportMixin
 from returns.admin.verification import VerificationMixin, verify_selected_figures
 from returns.importing import cells
 from returns.importing.files import ReturnsFileFormat
+from returns.importing.limits import ImportLimits
 from returns.importing.resource import FigureResource
 from returns.importing.service import WIDE_BREAKDOWNS, confirm_stored, import_long, import_wide
 from returns.models import Campaign, Figure, FOIRequest, ImportBatch
@@ -40,6 +43,26 @@ class CampaignImportForm(ImportForm):
 
     def clean_format(self):
         return self.cleaned_data.get("format") or "0"
+
+    def clean_import_file(self):
+        return refuse_oversize(self.cleaned_data["import_file"])
+
+
+def refuse_oversize(upload):
+    """An upload over MAX_UPLOAD_BYTES is refused before anything reads it."""
+    problem = ImportLimits.from_settings().size_problem(upload.size)
+    if problem:
+        raise forms.ValidationError(problem)
+    return upload
+
+
+def remove_stored_upload(name):
+    """Delete django-import-export's temporary copy of an upload; gone already is fine."""
+    if name:
+        try:
+            TempFolderStorage(name=os.path.basename(name)).remove()
+        except FileNotFoundError:
+            pass
 
 
 class CampaignConfirmImportForm(ConfirmImportForm):
@@ -243,7 +266,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         return {
             "campaign": data["campaign"],
             "user": request.user,
-            "file_name": data["import_file"].name,
+            "file_name": getattr(data.get("import_file"), "name", ""),
         }
 
     def get_confirm_form_initial(self, request, import_form):
@@ -251,6 +274,19 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         if import_form is not None:
             initial["campaign"] = import_form.cleaned_data["campaign"].pk
         return initial
+
+    def import_action(self, request, **kwargs):
+        """The library keeps its temporary copy of the upload for the confirm step, even when
+        the file is refused or the preview fails: keep it only when there is a confirm step."""
+        response = None
+        try:
+            response = super().import_action(request, **kwargs)
+            return response
+        finally:
+            context = getattr(response, "context_data", None) or {}
+            if not context.get("confirm_form"):
+                upload = request.FILES.get("import_file")
+                remove_stored_upload(getattr(upload, "tmp_storage_name", None))
 
     def add_data_read_fail_error_to_form(self, form, error):
         form.add_error("import_file", str(error))
@@ -358,6 +394,9 @@ class WideImportForm(forms.Form):
         "an optional Total row or column.",
     )
     breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age")
+
+    def clean_table(self):
+        return refuse_oversize(self.cleaned_data["table"])
 
 
 class WideConfirmForm(forms.Form):

@@ -1,80 +1,115 @@
 """Read an uploaded returns file (CSV or XLSX) into rows of cells, whatever Excel did to it.
 
-CSV: UTF-8 with or without a byte-order mark; UTF-16 with its mark (Excel's "Unicode text");
-otherwise Windows-1252, which is what Excel writes for a plain "CSV" on Windows. Bytes that are
-none of these are refused with a message saying how to re-save the file. The delimiter is the
-comma, or the semicolon/tab Excel uses in some locales, read from the header line.
+CSV: UTF-8, UTF-16 or Windows-1252 (see encoding.py); the delimiter is the comma, or the
+semicolon/tab Excel uses in some locales, read from the header line.
 XLSX: the active sheet, with the cached values of formula cells.
+Hostile files (huge, zip bombs, millions of rows) are refused before the work they would cause:
+see limits.py for the order of the checks.
 """
 
 import csv
 import io
+from itertools import chain, islice
 
 import tablib
 from import_export.formats.base_formats import Format
 
 from returns.importing.cells import is_blank
+from returns.importing.encoding import text_encoding
 from returns.importing.errors import FileProblem, ReturnsFileError
+from returns.importing.limits import DAMAGED_XLSX, ImportLimits, check_xlsx
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 EXTRA_COLUMN_PREFIX = "__extra_"
 BLANK_COLUMN_PREFIX = "__blank_"
+# How many rows a header check sees (a force's table may have title rows above its header).
+HEADER_ROWS = 15
 
 
 def refuse(reason):
     raise ReturnsFileError([FileProblem(reason)])
 
 
-def read_rows(data):
-    """Bytes of a CSV or XLSX file -> list of rows (lists of cell values), row 1 first."""
+def read_rows(data, check_header=None, limits=None):
+    """Bytes of a CSV or XLSX file -> list of rows (lists of cell values), row 1 first.
+
+    `check_header(first_rows)` sees the first HEADER_ROWS rows before the rest is read, and
+    raises ReturnsFileError to refuse the file at once.
+    """
+    limits = limits or ImportLimits.from_settings()
     if not data:
         refuse("The file is empty.")
+    limits.check_size(len(data))
     if data.startswith(XLSX_SIGNATURE):
-        return read_xlsx(data)
+        return read_xlsx(data, check_header, limits)
     if data.startswith(OLD_EXCEL_SIGNATURE):
         refuse("This is an old Excel 97-2003 (.xls) file: save it as .xlsx or CSV UTF-8.")
-    return read_csv(decode_text(data))
+    return read_csv(data, check_header, limits)
 
 
-def decode_text(data):
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data:
-        refuse("This does not look like a CSV or XLSX file.")
-    try:
-        # Excel's "CSV (Comma delimited)" on Windows: every byte but five is a character.
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        refuse(
-            "The file is neither UTF-8 nor Windows-1252 text. In Excel, save it as "
-            '"CSV UTF-8 (Comma delimited)" or as .xlsx.'
-        )
+def read_csv(data, check_header=None, limits=None):
+    """Bytes of a CSV file -> rows. The text is decoded as it is read, a little at a time:
+    the whole file as one string (or as io.StringIO, four bytes a character) costs far more."""
+    limits = limits or ImportLimits.from_settings()
+    encoding = text_encoding(data)
 
+    def lines():
+        return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
 
-def read_csv(text):
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    first_line = lines().readline()
     delimiter = max([",", ";", "\t"], key=first_line.count)
+
+    def rows():
+        return csv.reader(lines(), delimiter=delimiter)
+
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        if check_header:
+            check_header(list(islice(rows(), HEADER_ROWS)))
+        # Separators bound the cells before csv builds a row (a line of 20 million commas is
+        # one list of 20 million cells); then rows and cells are counted, keeping nothing.
+        limits.check_separators(count_separators(data, encoding, delimiter), delimiter)
+        limits.check_counts(*count_rows_and_cells(rows()))
+        return list(rows())
     except csv.Error as error:
         refuse(f"The CSV file cannot be read: {error}.")
 
 
-def read_xlsx(data):
+def count_separators(data, encoding, separator):
+    if encoding == "utf-16":
+        return data.decode(encoding).count(separator)
+    return data.count(separator.encode())  # ASCII, never part of a UTF-8 sequence
+
+
+def count_rows_and_cells(rows):
+    count = cells = 0
+    for row in rows:
+        count += 1
+        cells += len(row)
+    return count, cells
+
+
+def read_xlsx(data, check_header=None, limits=None):
     import openpyxl
 
+    limits = limits or ImportLimits.from_settings()
+    check_xlsx(data, limits)  # before openpyxl unpacks anything
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or disguised file
-        refuse("The Excel file cannot be opened: is it a damaged or password-protected .xlsx?")
+        refuse(DAMAGED_XLSX)
     try:
-        return [list(row) for row in book.active.iter_rows(values_only=True)]
+        sheet = book.active
+        # Read every row there is, not only the range the file claims (which may be wrong,
+        # or say A1:XFD1048576 and so pad every row to 16,384 cells).
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        first = list(islice(rows, HEADER_ROWS))
+        if check_header:
+            check_header(first)
+        # Rows missing from the XML are filled in as empty ones as they are read: count those.
+        return [list(row) for row in limits.bounded(chain(first, rows))]
     finally:
         book.close()
 
@@ -123,7 +158,9 @@ class ReturnsFileFormat(Format):
         return "CSV or Excel (.xlsx)"
 
     def create_dataset(self, in_stream):
-        return rows_to_dataset(read_rows(bytes(in_stream)))
+        from returns.importing.rows import check_long_header  # rows.py imports this module
+
+        return rows_to_dataset(read_rows(bytes(in_stream), check_long_header))
 
     def can_import(self):
         return True

@@ -23,7 +23,7 @@ from import_export.results import RowResult
 from simple_history.utils import bulk_update_with_history
 
 from returns.history import CREATED, copy_to_history
-from returns.importing.errors import ReturnsFileError
+from returns.importing.errors import ProblemList, ReturnsFileError
 from returns.importing.plausibility import find_warnings, total_disagreements
 from returns.importing.retries import is_retryable
 from returns.importing.rows import COLUMNS, CampaignContext, parse_long
@@ -343,8 +343,9 @@ class FigureResource(resources.ModelResource):
 
     # --- 4. Record the import once.
     def after_import(self, dataset, result, **kwargs):
-        result.problems = problems_of(result, self)
-        if result.problems:
+        problems = problems_of(result, self)
+        result.problems, result.problem_count = problems.lines(), problems.total
+        if problems:
             return
         dry_run = self._is_dry_run(kwargs)
         self.summary = result.summary = ImportSummary(
@@ -399,20 +400,21 @@ class FigureResource(resources.ModelResource):
 
 
 def problems_of(result, resource):
-    """Every reason the import was refused, as "Row 7, column value: ..." lines."""
-    problems = []
+    """The reasons the import was refused, as "Row 7, column value: ..." lines: a ProblemList
+    (the first ones kept, all counted)."""
+    problems = ProblemList()
     for error in result.base_errors:
         if isinstance(error.error, ReturnsFileError):
-            problems.extend(str(problem) for problem in error.error.problems)
+            problems.merge(error.error.found)
         else:
-            problems.append(f"The import failed and nothing was saved: {error.error}")
+            problems.add(f"The import failed and nothing was saved: {error.error}")
     for line, errors in result.row_errors():
         for error in errors:
-            problems.append(f"{source_of(resource, line)}: {error.error}")
+            problems.add(f"{source_of(resource, line)}: {error.error}")
     for invalid in result.invalid_rows:
         for column, messages in invalid.error_dict.items():
             for message in messages:
-                problems.append(f"{source_of(resource, invalid.number)}, {column}: {message}")
+                problems.add(f"{source_of(resource, invalid.number)}, {column}: {message}")
     return problems
 
 

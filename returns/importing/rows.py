@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from forces.resolver import ForceResolutionError, ForceResolver
 from returns.importing import cells
-from returns.importing.errors import FileProblem, ReturnsFileError
+from returns.importing.errors import FileProblem, ProblemList, ReturnsFileError
 from returns.importing.files import BLANK_COLUMN_PREFIX, EXTRA_COLUMN_PREFIX
 from returns.periods import normalise_period
 
@@ -47,14 +47,14 @@ class CampaignContext:
             try:
                 force = self.resolver.resolve(text)
                 request = self.requests_by_force.get(force.pk)
-                self._resolved[text] = request or ValueError(
-                    f"{force.name} was not asked in this campaign."
-                )
+                self._resolved[text] = request or f"{force.name} was not asked in this campaign."
             except ForceResolutionError as error:
-                self._resolved[text] = ValueError(str(error))
+                self._resolved[text] = str(error)
         found = self._resolved[text]
-        if isinstance(found, ValueError):
-            raise found
+        if isinstance(found, str):
+            # A new exception each time: raising one cached instance again and again grows its
+            # traceback by every frame it passes, keeping each row's cells alive.
+            raise ValueError(found)
         return found
 
     def period_for(self, text):
@@ -113,13 +113,24 @@ def header_map(headers):
     return found, problems
 
 
-def parse_long(dataset, context):
-    """A long Dataset -> [ParsedFigure], one per cell; ReturnsFileError listing every problem."""
-    columns, problems = header_map(dataset.headers or [])
-    if any(problem.row == 1 for problem in problems) and any(
-        name not in columns for name in REQUIRED
-    ):
+def check_long_header(first_rows):
+    """Refuse at once a file whose row 1 is not a long header, before the rest is read."""
+    if not first_rows or all(cells.is_blank(cell) for cell in first_rows[0]):
+        raise ReturnsFileError(
+            [FileProblem("The file has no header row (row 1 should name the columns).")]
+        )
+    columns, problems = header_map(first_rows[0])
+    if any(name not in columns for name in REQUIRED):
         raise ReturnsFileError(problems)
+
+
+def parse_long(dataset, context):
+    """A long Dataset -> [ParsedFigure], one per cell; ReturnsFileError listing the problems
+    (the first ones, and how many in all)."""
+    columns, header_problems = header_map(dataset.headers or [])
+    if any(name not in columns for name in REQUIRED):
+        raise ReturnsFileError(header_problems)
+    problems = ProblemList(header_problems)
     extra = [i for i, h in enumerate(dataset.headers) if str(h).startswith(EXTRA_COLUMN_PREFIX)]
     unnamed = [i for i, h in enumerate(dataset.headers) if str(h).startswith(BLANK_COLUMN_PREFIX)]
     figures, seen = [], {}
@@ -132,7 +143,7 @@ def parse_long(dataset, context):
             continue
         problem = check_duplicate(figure, seen)
         if problem:
-            problems.append(problem)
+            problems.add(problem)
         elif figure.key not in seen:
             seen[figure.key] = figure
             figures.append(figure)

@@ -4,6 +4,9 @@ Every real import reports only what was committed: `run` retries an import the d
 back for a clash with another change (returns.importing.retries), turns any other rollback into
 problems, and re-reads the import batch after the commit. `confirm_stored` adds the one-claim
 rule for an upload a preview stored (returns.importing.claims).
+
+They take the file's bytes from anywhere (an upload, a file, an email attachment) and apply
+every check on untrusted files on the way (limits.py): call them, not the readers below them.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +18,8 @@ from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
 from returns.importing.resource import FigureResource, problems_of
 from returns.importing.retries import ConcurrentChange, with_retries
-from returns.importing.wide import wide_to_long
+from returns.importing.rows import check_long_header
+from returns.importing.wide import find_header_row, wide_to_long
 from returns.models import ImportBatch
 
 WIDE_BREAKDOWNS = [
@@ -29,27 +33,32 @@ ROLLED_BACK = "The import was rolled back: nothing was saved."
 
 @dataclass
 class ImportOutcome:
-    """What happened: a summary when the file was accepted, otherwise every problem."""
+    """What happened: a summary when the file was accepted, otherwise the problems (the first
+    ones, then a line counting the rest) and how many there were."""
 
     summary: object = None
     problems: list = field(default_factory=list)
+    problem_count: int = 0
+
+    def __post_init__(self):
+        self.problem_count = self.problem_count or len(self.problems)
 
     @property
     def ok(self):
         return not self.problems
 
-
-def refused(error):
-    return ImportOutcome(problems=[str(problem) for problem in error.problems])
+    @classmethod
+    def refused(cls, error):
+        return cls(problems=error.lines(), problem_count=error.total)
 
 
 def import_long(campaign, data, file_name="", user=None, dry_run=False):
     """Import a long returns file (bytes of CSV or XLSX) into `campaign`: all or nothing."""
     try:
-        rows = read_rows(data)
+        rows = read_rows(data, check_long_header)
         rows_to_dataset(rows)  # refuses a file without a header before anything runs
     except ReturnsFileError as error:
-        return refused(error)
+        return ImportOutcome.refused(error)
 
     def resource():
         return FigureResource(campaign=campaign, user=user, file_name=file_name, file_bytes=data)
@@ -61,10 +70,10 @@ def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False
     """Import one force's own table (categories down, periods across) for `request`."""
     force, periods = request.force.name, request.campaign.periods
     try:
-        rows = read_rows(data)
+        rows = read_rows(data, find_header_row)
         notes = wide_to_long(rows, force, breakdown, periods)[1]
     except ReturnsFileError as error:
-        return refused(error)
+        return ImportOutcome.refused(error)
 
     def resource():
         return FigureResource(
@@ -97,7 +106,7 @@ def run(make_resource, make_dataset, dry_run):
         return ImportOutcome(problems=[f"The import failed and nothing was saved: {error}"])
     problems = problems_of(result, resource)
     if problems:
-        return ImportOutcome(problems=problems)
+        return ImportOutcome(problems=problems.lines(), problem_count=problems.total)
     if not dry_run and not as_committed(resource.summary):
         return ImportOutcome(problems=[ROLLED_BACK])
     return ImportOutcome(summary=resource.summary)

@@ -10,11 +10,12 @@ instead of a number.
 import tablib
 
 from returns.importing import cells
-from returns.importing.errors import FileProblem, ReturnsFileError
+from returns.importing.errors import FileProblem, ProblemList, ReturnsFileError
+from returns.importing.files import HEADER_ROWS
 from returns.importing.rows import SOURCE_COLUMN, SOURCE_ROW
 from returns.periods import normalise_period
 
-HEADER_SEARCH_ROWS = 15
+HEADER_SEARCH_ROWS = HEADER_ROWS
 NOT_HELD_WORDS = {
     "not held",
     "not recorded",
@@ -33,9 +34,10 @@ def wide_to_long(rows, force_name, breakdown, campaign_periods):
     """(Dataset in the long layout with source locations, [notes for the preview])."""
     header_index = find_header_row(rows)
     header = rows[header_index]
-    period_columns, notes, problems = read_period_columns(header, header_index + 1)
+    period_columns, notes, header_problems = read_period_columns(header, header_index + 1)
+    problems = ProblemList(header_problems)
     for period in sorted(set(period_columns.values()) - set(campaign_periods)):
-        problems.append(
+        problems.add(
             FileProblem(f"{period} was not asked in this campaign.", header_index + 1, period)
         )
     if problems:
@@ -47,7 +49,7 @@ def wide_to_long(rows, force_name, breakdown, campaign_periods):
         if not label and all(cells.is_blank(value) for value in values.values()):
             continue
         if not label:
-            problems.append(FileProblem("the category (first column) is empty.", row=number))
+            problems.add(FileProblem("the category (first column) is empty.", row=number))
             continue
         for column, period in period_columns.items():
             value, note = split_value_and_note(values[column])

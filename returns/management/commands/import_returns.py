@@ -6,12 +6,15 @@ nobody and can never verify; any verifier who did not change them may (README: R
 format), so give --user for real imports.
 """
 
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from returns.importing.errors import ReturnsFileError
 from returns.importing.files import SUPPORTED_SUFFIXES
+from returns.importing.limits import ImportLimits
 from returns.importing.service import import_long
 from returns.models import Campaign
 from returns.verification import (
@@ -41,24 +44,32 @@ class Command(BaseCommand):
                 f"{path.name}: unsupported file type {path.suffix or '(none)'!r}; "
                 "give a .csv or .xlsx file."
             )
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
-
+        data = self.read(path)
         if entered_by is None and not dry_run:
             entered_by = self.unnamed_user()
         outcome = import_long(campaign, data, path.name, entered_by, dry_run=dry_run)
         if not outcome.ok:
             for problem in outcome.problems:
                 self.stderr.write(problem)
-            count = len(outcome.problems)
+            count = outcome.problem_count
             raise CommandError(
-                f"{path.name} refused: {count} problem{'s' if count != 1 else ''}; "
+                f"{path.name} refused: {count:,} problem{'s' if count != 1 else ''}; "
                 "nothing was imported."
             )
         named = entered_by is not None and not is_command_line_account(entered_by)
         self.report(outcome.summary, path.name, campaign, named)
+
+    def read(self, path):
+        """The file's bytes, refusing one over MAX_UPLOAD_BYTES before reading it."""
+        limits = ImportLimits.from_settings()
+        try:
+            with path.open("rb") as stream:
+                limits.check_size(os.fstat(stream.fileno()).st_size)
+                return limits.read_bounded(stream)  # a file still being written may grow
+        except ReturnsFileError as error:
+            raise CommandError(f"{path.name} refused: {error}") from None
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
 
     def campaign(self, slug):
         try:
