@@ -248,4 +248,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    # axes tells of every successful login at INFO; lockouts, which matter, come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -135,9 +135,7 @@ def confirm_stored(stored_name, import_upload):
         data = claims.claim(stored_name)
     except claims.UploadUnavailable as error:
         return ImportOutcome(problems=[str(error)])
-    outcome = None
     try:
-        outcome = import_upload(data)
-        return outcome
+        return import_upload(data)
     finally:
-        claims.settle(stored_name, saved=outcome is not None and outcome.ok)
+        claims.release(stored_name)
