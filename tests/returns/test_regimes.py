@@ -85,6 +85,12 @@ def test_it_lists_each_regimes_exemptions():
     assert len(FOISA.exemptions) == 10
 
 
+def test_it_fits_every_regimes_exemptions_in_their_columns():
+    section, title = (Exemption._meta.get_field(name).max_length for name in ("section", "title"))
+    for regime in regimes.REGIMES.values():
+        assert all(len(s) <= section and len(t) <= title for s, t in regime.exemptions)
+
+
 @pytest.mark.parametrize(
     "change",
     [
