@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from returns import regimes
+
 
 class Force(models.Model):
     """A police force that FOI requests are sent to (the directory of forces)."""
@@ -12,10 +14,6 @@ class Force(models.Model):
         NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
         UK = "uk", "UK-wide"
 
-    class Regime(models.TextChoices):
-        FOIA = "foia", "FOIA 2000"
-        FOISA = "foisa", "FOISA 2002 (Scotland)"
-
     class Kind(models.TextChoices):
         TERRITORIAL = "territorial", "Territorial"
         SPECIAL = "special", "Special (UK-wide)"
@@ -26,7 +24,9 @@ class Force(models.Model):
         "ONS code", max_length=9, blank=True, help_text="ONS police force area code, if any."
     )
     nation = models.CharField(max_length=20, choices=Nation.choices)
-    regime = models.CharField("FOI regime", max_length=5, choices=Regime.choices)
+    regime = models.CharField(
+        "FOI regime", max_length=regimes.CODE_MAX_LENGTH, choices=regimes.choices
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TERRITORIAL)
     foi_email = models.EmailField("FOI email address", blank=True)
     active = models.BooleanField(default=True)
@@ -48,6 +48,11 @@ class Force(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def law(self) -> regimes.Regime:
+        """The rules of the force's FOI regime (returns.regimes)."""
+        return regimes.get(self.regime)
 
     @property
     def alias_list(self):

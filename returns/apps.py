@@ -8,10 +8,12 @@ class ReturnsConfig(AppConfig):
 
     def ready(self):
         from forces.models import Under18Population
+        from returns.defaults import seed_new_regimes
         from returns.roles import sync_roles
         from returns.snapshots import populations_changed
 
         post_migrate.connect(sync_roles, dispatch_uid="returns.sync_roles")
+        post_migrate.connect(seed_new_regimes, dispatch_uid="returns.seed_new_regimes")
         # Populations are edited one row at a time (admin, a small non-bulk import), so a signal
         # sees every change; figures, written in bulk, call mark_data_changed explicitly instead.
         for signal in (post_save, post_delete):

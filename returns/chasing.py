@@ -8,10 +8,11 @@ from the effective due date (the public-interest extension's date, if any):
 3. `internal_review` 20 working days after it (long overdue): FOIA Code of Practice (s.45)
    review, or a requirement for review under FOISA s.20; the request records the day it was
    asked for;
-4. `commissioner` on the first working day after the review's own deadline (20 working days
-   after it was asked for: FOISA s.21(1), and the s.45 Code's expectation under FOIA), while the
-   review is unanswered: the complaint (FOIA s.50) or application (FOISA s.47) is drafted for
-   staff to file (never emailed to the Commissioner), and the force is told by email.
+4. `commissioner` on the first working day after the review's own deadline (the regime's
+   review working days after it was asked for, returns.regimes: 20 under FOISA s.21(1) and the
+   s.45 Code's expectation under FOIA), while the review is unanswered: the complaint (FOIA
+   s.50) or application (FOISA s.47) is drafted for staff to file (never emailed to the
+   Commissioner), and the force is told by email.
 
 Once-only: each step is one Correspondence row of its kind, which a partial unique constraint
 allows once per request. A run takes the request's row lock (skipping requests another run
@@ -33,8 +34,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from returns import deadlines, messaging
-from returns.defaults import COMMISSIONERS
+from returns import deadlines, messaging, regimes
 from returns.models import Correspondence, FOIRequest, NonWorkingDay
 
 CHASER = Correspondence.Kind.CHASER.value
@@ -46,7 +46,6 @@ LADDER = [CHASER, SECOND_CHASER, INTERNAL_REVIEW, COMMISSIONER]
 # Working days after the effective due date on which each of the first three steps falls.
 DAYS_AFTER_DUE = {CHASER: 1, SECOND_CHASER: 10, INTERNAL_REVIEW: 20}
 LONG_OVERDUE_DAYS = 20
-REVIEW_DAYS = 20
 
 CHASED_STATUSES = (FOIRequest.Status.AWAITING, FOIRequest.Status.EXTENDED)
 FILE_WITH_COMMISSIONER = "File this with {commissioner}, then record the date on the request."
@@ -99,6 +98,7 @@ class Clock:
 
     def __init__(self, regime: str, extra_days=None):
         self.regime = regime
+        self.law = regimes.get(regime)
         self.extra_days = NonWorkingDay.for_regime(regime) if extra_days is None else extra_days
 
     def add(self, start: date, working_days: int) -> date:
@@ -127,7 +127,7 @@ def schedule(foi_request, clock: Clock) -> list[Step]:
 
 
 def review_deadline(review_asked_on: date, clock: Clock) -> date:
-    return clock.add(review_asked_on, REVIEW_DAYS)
+    return clock.add(review_asked_on, clock.law.review.working_days)
 
 
 def steps_taken(foi_request) -> set[str]:
@@ -302,7 +302,7 @@ def _draft_step(foi_request, kind, today, user, clock):
         user,
         context,
         address="",
-        needs_attention=FILE_WITH_COMMISSIONER.format(commissioner=COMMISSIONERS[clock.regime]),
+        needs_attention=FILE_WITH_COMMISSIONER.format(commissioner=clock.law.commissioner.name),
     )
     notice = _draft(
         foi_request, "commissioner_notice", Correspondence.Kind.OTHER, today, user, context

@@ -2,7 +2,8 @@
 
 FOIA 2000 s.10(1): a public authority must reply "not later than the twentieth working day
 following the date of receipt". FOISA 2002 s.10(1) says the same for Scottish authorities
-(here: Police Scotland). The regimes differ only in which days are working days.
+(here: Police Scotland). Which days are working days is each regime's rule in returns.regimes
+(the code passed as `regime` here).
 
 Pure module: no Django. The admin-editable extra non-working days are passed in by the caller.
 """
@@ -16,17 +17,21 @@ from functools import lru_cache
 import holidays
 from dateutil.easter import easter
 
-FOIA = "foia"
-FOISA = "foisa"
-REGIMES = (FOIA, FOISA)
+from returns import regimes
+
+FOIA = regimes.FOIA.code
+FOISA = regimes.FOISA.code
+REGIMES = tuple(regimes.REGIMES)
 
 ExtraDays = Mapping[date, str] | Iterable[date]
 
-# FOIA s.10(6): a bank holiday "in any part of the United Kingdom" is not a working day, so an
-# English force also loses St Andrew's Day, 2 January, St Patrick's Day and the Twelfth.
-# FOISA s.73: only bank holidays in Scotland count (so Easter Monday is a working day).
-_SUBDIVISIONS = {FOIA: ("ENG", "WLS", "SCT", "NIR"), FOISA: ("SCT",)}
-_PLACES = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
+_PLACES = regimes.UK_SUBDIVISIONS
+# Named outright by the statutes (in England and Wales they are common-law holidays, not bank
+# holidays), so they never depend on the holiday data.
+_FIXED_DAYS = {
+    regimes.CHRISTMAS_DAY: lambda year: date(year, 12, 25),
+    regimes.GOOD_FRIDAY: lambda year: easter(year) - timedelta(days=2),
+}
 _RENAMES = {
     "Saint Andrew's Day": "St Andrew's Day",
     "Saint Patrick's Day": "St Patrick's Day",
@@ -37,8 +42,8 @@ _OBSERVED = " (observed)"
 
 def non_working_reason(day: date, regime: str, extra_days: ExtraDays = ()) -> str | None:
     """None if `day` is a working day under `regime`, else a short reason for the reader."""
-    _check_regime(regime)
-    return _reason(_as_date(day), regime, _extras(extra_days))
+    rules = regimes.get(regime)
+    return _reason(_as_date(day), rules, _extras(extra_days))
 
 
 def is_working_day(day: date, regime: str, extra_days: ExtraDays = ()) -> bool:
@@ -61,15 +66,15 @@ def skipped_days(
 
 def working_days_after(start: date, end: date, regime: str, extra_days: ExtraDays = ()) -> int:
     """How many working days fall in (start, end]; 0 when end <= start."""
-    _check_regime(regime)
+    rules = regimes.get(regime)
     extras = _extras(extra_days)
     start, end = _as_date(start), _as_date(end)
     days = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
-    return sum(1 for day in days if _reason(day, regime, extras) is None)
+    return sum(1 for day in days if _reason(day, rules, extras) is None)
 
 
 def _count_forward(received_on, regime, working_days, extra_days):
-    _check_regime(regime)
+    rules = regimes.get(regime)
     if not isinstance(working_days, int) or working_days < 1:
         raise ValueError(f"working_days must be a whole number >= 1, not {working_days!r}")
     extras = _extras(extra_days)
@@ -77,7 +82,7 @@ def _count_forward(received_on, regime, working_days, extra_days):
     day, remaining, skipped = _as_date(received_on), working_days, []
     while remaining:
         day += timedelta(days=1)
-        reason = _reason(day, regime, extras)
+        reason = _reason(day, rules, extras)
         if reason is None:
             remaining -= 1
         else:
@@ -85,10 +90,10 @@ def _count_forward(received_on, regime, working_days, extra_days):
     return day, skipped
 
 
-def _reason(day: date, regime: str, extras: Mapping[date, str]) -> str | None:
+def _reason(day: date, rules: regimes.Regime, extras: Mapping[date, str]) -> str | None:
     if day.weekday() >= 5:
         return ("Saturday", "Sunday")[day.weekday() - 5]
-    holiday = _holiday_reasons(regime, day.year).get(day)
+    holiday = _holiday_reasons(rules.holiday_subdivisions, rules.fixed_days, day.year).get(day)
     if holiday:
         return holiday
     if day in extras:
@@ -97,10 +102,13 @@ def _reason(day: date, regime: str, extras: Mapping[date, str]) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def _holiday_reasons(regime: str, year: int) -> dict[date, str]:
-    """date -> reason for every holiday of `year` under `regime` (weekends aside)."""
+def _holiday_reasons(
+    subdivisions: tuple[str, ...], fixed_days: tuple[str, ...], year: int
+) -> dict[date, str]:
+    """date -> reason for every holiday of `year` (weekends aside): the bank holidays of
+    `subdivisions`, and the `fixed_days` a statute names."""
     places: dict[date, dict[str, list[str]]] = {}
-    for subdiv in _SUBDIVISIONS[regime]:
+    for subdiv in subdivisions:
         calendar = holidays.UK(subdiv=subdiv, years=year, language="en_GB")
         for day in calendar:
             for name in calendar.get_list(day):
@@ -109,10 +117,8 @@ def _holiday_reasons(regime: str, year: int) -> dict[date, str]:
         day: "; ".join(_describe(name, subdivs) for name, subdivs in names.items())
         for day, names in places.items()
     }
-    # Named outright in FOIA s.10(6) and FOISA s.73 (in England and Wales they are common-law
-    # holidays, not bank holidays), so they never depend on the holiday data.
-    reasons[date(year, 12, 25)] = "Christmas Day"
-    reasons[easter(year) - timedelta(days=2)] = "Good Friday"
+    for name in fixed_days:
+        reasons[_FIXED_DAYS[name](year)] = name
     return reasons
 
 
@@ -139,8 +145,3 @@ def _as_date(value: date) -> date:
     if isinstance(value, date):
         return value
     raise TypeError(f"expected a date, not {value!r}")
-
-
-def _check_regime(regime: str) -> None:
-    if regime not in REGIMES:
-        raise ValueError(f"unknown regime {regime!r}; expected one of {', '.join(REGIMES)}")

@@ -1,43 +1,13 @@
-"""Reference rows seeded by migrations: exemptions and the default wording of each message.
+"""Reference rows seeded into the database: the default wording of each message, per regime,
+and each regime's exemptions (from returns.regimes).
 
-The wording uses the placeholders of returns/placeholders.py ({force}, {campaign}, {due_date} ...).
+The wording uses the placeholders of returns/placeholders.py ({force}, {campaign}, {due_date} ...);
+{act} and {commissioner} come from the force's regime, so letters that differ only in those
+share their words. Migration 0002 seeded FOIA and FOISA; a regime added later is seeded by
+`seed_new_regimes` after `migrate`.
 """
 
-FOIA_EXEMPTIONS = [
-    ("s.12", "Cost of compliance exceeds appropriate limit"),
-    ("s.14", "Vexatious or repeated request"),
-    ("s.21", "Information accessible by other means"),
-    ("s.22", "Information intended for future publication"),
-    ("s.23", "Information supplied by, or relating to, bodies dealing with security matters"),
-    ("s.24", "National security"),
-    ("s.30", "Investigations and proceedings"),
-    ("s.31", "Law enforcement"),
-    ("s.38", "Health and safety"),
-    ("s.40", "Personal information"),
-    ("s.41", "Information provided in confidence"),
-    ("s.43", "Commercial interests"),
-]
-FOISA_EXEMPTIONS = [
-    ("s.12", "Excessive cost of compliance"),
-    ("s.14", "Vexatious or repeated requests"),
-    ("s.17", "Information not held"),
-    ("s.25", "Information otherwise accessible"),
-    ("s.27", "Information intended for future publication"),
-    ("s.31", "National security and defence"),
-    ("s.34", "Investigations by Scottish public authorities and proceedings"),
-    ("s.35", "Law enforcement"),
-    ("s.38", "Personal information"),
-    ("s.39", "Health, safety and the environment"),
-]
-
-ACTS = {
-    "foia": "the Freedom of Information Act 2000",
-    "foisa": "the Freedom of Information (Scotland) Act 2002",
-}
-COMMISSIONERS = {
-    "foia": "the Information Commissioner",
-    "foisa": "the Scottish Information Commissioner",
-}
+from returns import regimes
 
 REQUEST_WORDING = (
     "Under the Freedom of Information Act, please tell me the figures {force} holds for "
@@ -123,3 +93,34 @@ EMAIL_TEMPLATES = {
         "{commissioner} under section 47 of {act}." + _SIGNATURE,
     ),
 }
+
+
+def seed(exemption_model, template_model, codes):
+    """Create the exemptions and default email templates of the regimes `codes` that are
+    missing (rows that exist are left as staff edited them)."""
+    for code in codes:
+        for section, title in regimes.get(code).exemptions:
+            exemption_model.objects.get_or_create(
+                regime=code, section=section, defaults={"title": title}
+            )
+    for (key, code), (subject, body) in EMAIL_TEMPLATES.items():
+        if code in codes:
+            template_model.objects.get_or_create(
+                key=key, regime=code, defaults={"subject": subject, "body": body}
+            )
+
+
+def seed_new_regimes(sender=None, apps=None, **kwargs):
+    """After `migrate`: seed each registered regime that has no exemption nor template yet."""
+    if sender is not None and sender.name != "returns":
+        return
+    try:
+        exemption_model = apps.get_model("returns", "Exemption")
+        template_model = apps.get_model("returns", "EmailTemplate")
+    except LookupError:  # migrated back to before these tables
+        return
+    seeded = {*exemption_model.objects.values_list("regime", flat=True)}
+    seeded |= {*template_model.objects.values_list("regime", flat=True)}
+    new = [code for code in regimes.REGIMES if code not in seeded]
+    if new:
+        seed(exemption_model, template_model, new)

@@ -22,8 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from returns import deadlines, placeholders
-from returns.defaults import ACTS, COMMISSIONERS
+from returns import deadlines, placeholders, regimes
 from returns.models import Correspondence, EmailTemplate, NonWorkingDay
 
 logger = logging.getLogger(__name__)
@@ -150,7 +149,7 @@ def render(template_key: str, foi_request, **extra) -> tuple[str, str]:
         template = EmailTemplate.objects.get(key=template_key, regime=regime)
     except EmailTemplate.DoesNotExist:
         raise MessageError(
-            f'There is no email template "{template_key}" for {_regime_label(regime)}: '
+            f'There is no email template "{template_key}" for {regimes.label(regime)}: '
             "add it under Email templates."
         ) from None
     # The wording only where it is used: a campaign's broken wording must not stop its chasers.
@@ -174,7 +173,8 @@ def context_for(
     if unknown:
         raise TypeError(f"Not placeholders: {', '.join(sorted(unknown))}")
     force, campaign = foi_request.force, foi_request.campaign
-    regime = force.regime
+    law = force.law
+    regime = law.code
     on_date = on_date or timezone.localdate()
     extra_days = NonWorkingDay.for_regime(regime)
     due = foi_request.effective_due_date
@@ -185,8 +185,8 @@ def context_for(
         "force": force.name,
         "campaign": campaign.title,
         "periods": periods,
-        "act": ACTS[regime],
-        "commissioner": COMMISSIONERS[regime],
+        "act": law.act,
+        "commissioner": law.commissioner.name,
         "reference": reference,
         "reference_suffix": f" (your reference {reference})" if reference else "",
         "received_on": foi_request.clock_started_on,
@@ -198,7 +198,7 @@ def context_for(
         "review_due_date": (
             foi_request.internal_review_due_date
             or (
-                deadlines.due_date(review_requested_on, regime, 20, extra_days)
+                deadlines.due_date(review_requested_on, regime, law.review.working_days, extra_days)
                 if review_requested_on
                 else None
             )
@@ -217,7 +217,7 @@ def render_wording(campaign, force, periods: str | None = None) -> str:
         "force": force.name,
         "campaign": campaign.title,
         "periods": periods or join_periods(campaign.periods),
-        "act": ACTS[force.regime],
+        "act": force.law.act,
     }
     return _fill(
         campaign.request_wording, values, f'The request wording of campaign "{campaign}"'
@@ -248,7 +248,3 @@ def _as_text(value) -> str:
     if isinstance(value, str | int):
         return str(value)
     raise TypeError(f"A placeholder value must be text, a date or a number, not {value!r}")
-
-
-def _regime_label(regime):
-    return dict(EmailTemplate._meta.get_field("regime").choices).get(regime, regime)

@@ -1,4 +1,3 @@
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,7 +7,7 @@ from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
 
 from forces.models import Force
-from returns import deadlines, placeholders
+from returns import deadlines, placeholders, regimes
 
 measure_code_validator = RegexValidator(
     r"^[a-z0-9_]+$",
@@ -87,14 +86,13 @@ class Campaign(models.Model):
 class NonWorkingDay(models.Model):
     """A day off that `holidays` does not know yet (a new proclamation, a one-off bank holiday)."""
 
-    class AppliesTo(models.TextChoices):
-        ALL = "all", "Every force"
-        FOIA = "foia", "FOIA forces (outside Scotland)"
-        FOISA = "foisa", "Police Scotland (FOISA)"
-
     date = models.DateField(unique=True)
     name = models.CharField(max_length=120)
-    applies_to = models.CharField(max_length=5, choices=AppliesTo.choices, default=AppliesTo.ALL)
+    applies_to = models.CharField(
+        max_length=regimes.CODE_MAX_LENGTH,
+        choices=regimes.applies_to_choices,
+        default=regimes.ALL_FORCES,
+    )
 
     class Meta:
         ordering = ["date"]
@@ -106,14 +104,14 @@ class NonWorkingDay(models.Model):
     @classmethod
     def for_regime(cls, regime):
         """{date: name} of the extra days that apply to forces under `regime`."""
-        rows = cls.objects.filter(applies_to__in=[cls.AppliesTo.ALL, regime])
+        rows = cls.objects.filter(applies_to__in=[regimes.ALL_FORCES, regime])
         return {row.date: row.name for row in rows}
 
 
 class Exemption(models.Model):
     """An exemption a force may cite: FOIA 2000 Part II sections, or FOISA 2002 Part 2."""
 
-    regime = models.CharField(max_length=5, choices=Force.Regime.choices)
+    regime = models.CharField(max_length=regimes.CODE_MAX_LENGTH, choices=regimes.choices)
     section = models.CharField(max_length=10, help_text='e.g. "s.12"')
     title = models.CharField(max_length=200)
 
@@ -243,27 +241,28 @@ class FOIRequest(models.Model):
 
     def refresh_deadlines(self, extra_days=None):
         """Derive the statutory due dates from the dates of receipt (never typed in by hand)."""
-        if extra_days is None and (self.clock_started_on or self.internal_review_requested_on):
-            extra_days = NonWorkingDay.for_regime(self.regime)
-        start = self.clock_started_on
-        self.due_date = (
-            deadlines.due_date(start, self.regime, extra_days=extra_days) if start else None
-        )
-        review = self.internal_review_requested_on
-        self.internal_review_due_date = (
-            deadlines.due_date(review, self.regime, extra_days=extra_days) if review else None
-        )
+        start, review = self.clock_started_on, self.internal_review_requested_on
+        self.due_date = self.internal_review_due_date = None
+        if not (start or review):
+            return
+        law = self.law
+        if extra_days is None:
+            extra_days = NonWorkingDay.for_regime(law.code)
+        if start:
+            self.due_date = deadlines.due_date(start, law.code, law.reply_working_days, extra_days)
+        if review:
+            self.internal_review_due_date = deadlines.due_date(
+                review, law.code, law.review.working_days, extra_days
+            )
 
     def commissioner_deadline(self):
         """The last day to go to the Commissioner, counted from the internal review's answer
-        (or, unanswered, its deadline): FOIA, the ICO expects a complaint within 6 weeks of the
-        last substantive contact; FOISA s.47(4)(a), an application within 6 months."""
+        (or, unanswered, its deadline), by the regime's rule: FOIA, the ICO expects a complaint
+        within 6 weeks of the last substantive contact; FOISA s.47(4)(a), 6 months."""
         base = self.internal_review_responded_on or self.internal_review_due_date
         if base is None:
             return None
-        if self.regime == Force.Regime.FOISA:
-            return base + relativedelta(months=6)
-        return base + relativedelta(weeks=6)
+        return base + self.law.commissioner.complain_within
 
     def deadline_explanation(self):
         """How the due date was reached: each non-working day skipped after receipt, and why."""
@@ -276,6 +275,11 @@ class FOIRequest(models.Model):
     @property
     def regime(self):
         return self.force.regime
+
+    @property
+    def law(self) -> regimes.Regime:
+        """The rules of the force's FOI regime (returns.regimes)."""
+        return self.force.law
 
     @property
     def clock_started_on(self):
@@ -296,11 +300,11 @@ class FOIRequest(models.Model):
     def clean(self):
         if (
             self.force_id
-            and self.regime == Force.Regime.FOISA
+            and self.law.extension is None
             and (self.extension_notice_on or self.extended_due_date)
         ):
             raise ValidationError(
-                {"extended_due_date": "FOISA 2002 has no public-interest extension."}
+                {"extended_due_date": f"{self.law.short_name} has no public-interest extension."}
             )
         if self.responded_on and self.received_on and self.responded_on < self.received_on:
             raise ValidationError({"responded_on": "The response cannot precede receipt."})
@@ -385,7 +389,7 @@ class EmailTemplate(models.Model):
         COMMISSIONER_NOTICE = "commissioner_notice", "Commissioner notice to the force"
 
     key = models.CharField(max_length=24, choices=Key.choices)
-    regime = models.CharField(max_length=5, choices=Force.Regime.choices)
+    regime = models.CharField(max_length=regimes.CODE_MAX_LENGTH, choices=regimes.choices)
     subject = models.CharField(
         max_length=300, help_text="The same placeholders as the body, e.g. {campaign}."
     )

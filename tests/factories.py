@@ -40,7 +40,7 @@ class ForceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testshire Police {n}")
     short_name = factory.LazyAttribute(lambda f: f.name.replace(" Police", ""))
     nation = Force.Nation.ENGLAND
-    regime = Force.Regime.FOIA
+    regime = "foia"
     foi_email = factory.LazyAttribute(
         lambda f: f"foi@{f.short_name.lower().replace(' ', '')}.example"
     )

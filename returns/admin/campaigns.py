@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -16,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
-from returns import chasing, deadlines, rounds
+from returns import chasing, deadlines, regimes, rounds
 from returns.messaging import MessageError
 from returns.models import (
     Campaign,
@@ -303,7 +304,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return waiting.filter(effective_due__lt=today)
         long_overdue = Q()
-        for regime in Force.Regime.values:
+        for regime in regimes.codes():
             cutoff = long_overdue_cutoff(regime, today, NonWorkingDay.for_regime(regime))
             long_overdue |= Q(force__regime=regime, effective_due__lte=cutoff)
         return waiting.filter(long_overdue)
@@ -496,14 +497,15 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
         skipped = foi_request.deadline_explanation() or []
         holidays = [(day, why) for day, why in skipped if why not in ("Saturday", "Sunday")]
         weekends = len(skipped) - len(holidays)
-        act = "FOIA 2000 s.10(1)" if foi_request.regime == "foia" else "FOISA 2002 s.10(1)"
+        law = foi_request.law
         intro = format_html(
-            "<strong>{}</strong>: the 20th working day after {} (received{}), under {}; "
+            "<strong>{}</strong>: the {} working day after {} (received{}), under {}; "
             "{} weekend days skipped",
             en_gb(foi_request.due_date),
+            ordinal(law.reply_working_days),
             en_gb(foi_request.clock_started_on),
             " clarification" if foi_request.clarification_received_on else "",
-            act,
+            law.reply_citation,
             weekends,
         )
         if not holidays:

@@ -56,7 +56,7 @@ def test_it_moves_open_requests_when_an_extra_non_working_day_is_added():
 
 def test_it_applies_a_scotland_only_extra_day_to_police_scotland_alone():
     NonWorkingDay.objects.create(
-        date=D(2026, 1, 14), name="Scottish proclamation", applies_to=NonWorkingDay.AppliesTo.FOISA
+        date=D(2026, 1, 14), name="Scottish proclamation", applies_to="foisa"
     )
     english = FOIRequestFactory(received_on=D(2026, 1, 5))
     scottish = FOIRequestFactory(received_on=D(2026, 1, 5), force=force("Police Scotland"))
