@@ -308,6 +308,11 @@ class FOIRequest(models.Model):
             raise ValidationError(self.moved_with_figures_message())
 
 
+# The chase ladder's steps, lowest first (returns/chasing.py walks it; see docs/deadlines.md):
+# Correspondence kinds of which a request has one row at most.
+CHASE_KINDS = ["chaser", "second_chaser", "internal_review", "commissioner"]
+
+
 class Correspondence(models.Model):
     """Every message in or out for a request (a force's reply file is the source of its figures)."""
 
@@ -330,8 +335,6 @@ class Correspondence(models.Model):
         DRAFT = "draft", "Drafted, not sent"
         SENT = "sent", "Sent"
         RECEIVED = "received", "Received"
-
-    CHASE_KINDS = ["chaser", "second_chaser", "internal_review", "commissioner"]
 
     request = models.ForeignKey(FOIRequest, on_delete=models.CASCADE, related_name="correspondence")
     direction = models.CharField(max_length=3, choices=Direction.choices)
@@ -357,9 +360,7 @@ class Correspondence(models.Model):
             # Each chase step is taken once, whatever re-runs or concurrent runs happen.
             models.UniqueConstraint(
                 fields=["request", "kind"],
-                condition=Q(
-                    kind__in=["chaser", "second_chaser", "internal_review", "commissioner"]
-                ),
+                condition=Q(kind__in=CHASE_KINDS),
                 name="one_chase_step_of_each_kind",
             )
         ]
