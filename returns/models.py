@@ -573,7 +573,11 @@ class Figure(models.Model):
             self._checked_as_loaded = self._checked_values()
 
     def unverify_if_changed(self):
-        """Clear verification when checked values changed; True if it did. Bulk writers call it."""
+        """Clear verification when checked values changed; True if it did. Called by save().
+
+        Bulk writes bypass save(): the import, the one bulk writer of checked values, clears
+        verification itself (returns/importing/resource.py, before_save_instance).
+        """
         if self.is_verified and not self._state.adding and self.checked_values_changed():
             self.verified_by = None
             self.verified_at = None
