@@ -7,7 +7,7 @@ DATABASE_URL; the bench refuses any other database.
 
 The round: every force in the directory asked for 10 financial years; per force and year a
 headline total, 19 victim-age cells (0..17 and unknown) and as many offence-type cells as it takes
-to reach the number of figures asked for (the statistics do not sum those, as the design says).
+to reach the number of figures asked for (the statistics do not sum those: docs/statistics.md).
 All verified. Prints the recompute time (median of --repeat runs, storing the snapshot) and its
 query count, beside the time of one hand-written SQL statement that aggregates the same rows the
 statistics read. Target: within 2x of that statement, with a constant query count.

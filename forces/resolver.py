@@ -78,7 +78,3 @@ class ForceResolver:
             return ""
         force = sorted(self.exact[close[0]], key=lambda f: f.name)[0]
         return f" Did you mean {force.name}?"
-
-
-def resolve_force(text):
-    return ForceResolver().resolve(text)

@@ -35,13 +35,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from returns import deadlines, messaging, regimes
-from returns.models import Correspondence, FOIRequest, NonWorkingDay
+from returns.models import CHASE_KINDS, Correspondence, FOIRequest, NonWorkingDay
 
 CHASER = Correspondence.Kind.CHASER.value
 SECOND_CHASER = Correspondence.Kind.SECOND_CHASER.value
 INTERNAL_REVIEW = Correspondence.Kind.INTERNAL_REVIEW.value
 COMMISSIONER = Correspondence.Kind.COMMISSIONER.value
-LADDER = [CHASER, SECOND_CHASER, INTERNAL_REVIEW, COMMISSIONER]
+LADDER = CHASE_KINDS  # the kinds the once-only constraint covers, in order
 
 # Working days after the effective due date on which each of the first three steps falls.
 DAYS_AFTER_DUE = {CHASER: 1, SECOND_CHASER: 10, INTERNAL_REVIEW: 20}

@@ -190,7 +190,8 @@ def to_xlsx(dataset):
 
 def xlsx_cell(value):
     if isinstance(value, datetime.datetime):
-        # Excel has no time zones: write London wall-clock time (the About sheet says so).
+        # Excel has no time zones: write London wall-clock time. The About sheet's
+        # "Generated at" keeps its UTC offset; the cells themselves carry none.
         return value.replace(tzinfo=None)
     return neutralise(value)
 

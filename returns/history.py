@@ -10,7 +10,7 @@ History pages read them like any other.
 from django.db import connection
 from django.utils import timezone
 
-CREATED, CHANGED = "+", "~"
+CREATED, CHANGED = "+", "~"  # simple_history's history_type codes
 CHUNK = 10_000
 
 

@@ -39,30 +39,6 @@ class MessageError(ValueError):
     """A template that is missing or does not render: the message names the template row."""
 
 
-def send_to_force(
-    foi_request,
-    template_key: str,
-    kind: str,
-    on_date: date,
-    *,
-    user=None,
-    extra_context: dict | None = None,
-    attachment=None,
-) -> Correspondence:
-    """Render `template_key` for the request's force, log it, and email it if it has an address."""
-    correspondence = draft(
-        foi_request,
-        template_key,
-        kind,
-        on_date,
-        user=user,
-        extra_context=extra_context,
-        attachment=attachment,
-    )
-    deliver(correspondence)
-    return correspondence
-
-
 def draft(
     foi_request,
     template_key: str,

@@ -312,6 +312,11 @@ class FOIRequest(models.Model):
             raise ValidationError(self.moved_with_figures_message())
 
 
+# The chase ladder's steps, lowest first (returns/chasing.py walks it; see docs/deadlines.md):
+# Correspondence kinds of which a request has one row at most.
+CHASE_KINDS = ["chaser", "second_chaser", "internal_review", "commissioner"]
+
+
 class Correspondence(models.Model):
     """Every message in or out for a request (a force's reply file is the source of its figures)."""
 
@@ -334,8 +339,6 @@ class Correspondence(models.Model):
         DRAFT = "draft", "Drafted, not sent"
         SENT = "sent", "Sent"
         RECEIVED = "received", "Received"
-
-    CHASE_KINDS = ["chaser", "second_chaser", "internal_review", "commissioner"]
 
     request = models.ForeignKey(FOIRequest, on_delete=models.CASCADE, related_name="correspondence")
     direction = models.CharField(max_length=3, choices=Direction.choices)
@@ -361,9 +364,7 @@ class Correspondence(models.Model):
             # Each chase step is taken once, whatever re-runs or concurrent runs happen.
             models.UniqueConstraint(
                 fields=["request", "kind"],
-                condition=Q(
-                    kind__in=["chaser", "second_chaser", "internal_review", "commissioner"]
-                ),
+                condition=Q(kind__in=CHASE_KINDS),
                 name="one_chase_step_of_each_kind",
             )
         ]
@@ -576,7 +577,11 @@ class Figure(models.Model):
             self._checked_as_loaded = self._checked_values()
 
     def unverify_if_changed(self):
-        """Clear verification when checked values changed; True if it did. Bulk writers call it."""
+        """Clear verification when checked values changed; True if it did. Called by save().
+
+        Bulk writes bypass save(): the import, the one bulk writer of checked values, clears
+        verification itself (returns/importing/resource.py, before_save_instance).
+        """
         if self.is_verified and not self._state.adding and self.checked_values_changed():
             self.verified_by = None
             self.verified_at = None

@@ -1,4 +1,4 @@
-"""National statistics of a campaign, as DESIGN.md ("Statistics") defines them.
+"""National statistics of a campaign, as docs/statistics.md defines them.
 
 Two layers:
 - `fetch_inputs` asks the database four aggregate-sized questions (requests and their forces;
@@ -8,7 +8,7 @@ Two layers:
 - `build_statistics` is a pure function turning those rows into the `national_stats --json`
   payload; it loops over forces, periods and distinct age categories, never over figures.
 
-Decisions the design leaves open, fixed here:
+Details the definitions leave open, fixed here (docs/statistics.md states them too):
 - Figures count only when verified (`verified_at` set) unless `include_unverified` asks, and only
   for the campaign's own measure and periods.
 - A headline total is the cell with breakdown "" and category "". `forces_reporting` counts

@@ -24,15 +24,15 @@ from returns.models import Campaign, Figure, PlausibilityWarning
 
 COMMAND_LINE_IMPORT = "command-line-import"
 OWN = "own"
-CHANGED = "changed"
+CHANGED_WHILE_CHECKING = "changed"
 
 REFUSAL_REASONS = {
     OWN: "left for another person: you entered, imported or changed them",
-    CHANGED: "not verified: changed by someone while you checked, so look again",
+    CHANGED_WHILE_CHECKING: "not verified: changed by someone while you checked, so look again",
 }
 REFUSAL_SINGULAR = {
     OWN: "you entered, imported or changed it",
-    CHANGED: "it changed while you checked it",
+    CHANGED_WHILE_CHECKING: "it changed while you checked it",
 }
 
 
@@ -110,7 +110,7 @@ def verify_figures(user, figures):
     """Verify each unverified figure `user` may verify.
 
     Returns (verified, refused): lists of figures; each refused figure carries `.refusal`
-    (OWN, or CHANGED when someone altered it since it was loaded). Figures
+    (OWN, or CHANGED_WHILE_CHECKING when someone altered it since it was loaded). Figures
     already verified are left as they are, in neither list. History sees the change (a row
     per figure, by `user`), and each campaign touched is told its data changed, once.
     """
@@ -152,7 +152,7 @@ def lock_unchanged(figures):
         if row == as_loaded:
             unchanged.append(figure)
         else:
-            figure.refusal = CHANGED
+            figure.refusal = CHANGED_WHILE_CHECKING
             changed.append(figure)
     return unchanged, changed
 

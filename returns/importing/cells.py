@@ -1,6 +1,6 @@
 """What one cell of a returns file means: pure functions, no database.
 
-Decisions (see the README's "Returns files"):
+Decisions (docs/file-formats.md, "The returns file"):
 - value: a whole number >= 0. Surrounding spaces and thousands separators ("1,234") are
   tolerated, and so is "12.0" (Excel writes whole numbers that way); "12.5" is not.
 - "<5", "< 10", "*" = suppressed: the text is kept in raw_value.

@@ -6,8 +6,10 @@ The flow (all or nothing, inside one transaction):
    rewrites the dataset into checked cells, so the library's per-row work is trivial.
 2. Per row (library): the natural-key instance loader finds the existing figure; unchanged
    figures are skipped (no write, no history row, verification kept).
-3. Writes go in bulk (use_bulk, batch_size 1000) through simple_history's bulk helpers, since
-   bulk writes bypass save() and signals. A changed figure loses its verification.
+3. Writes go in bulk (use_bulk, batch_size 1000), which bypasses save() and signals, so history
+   is written here: new figures by one bulk INSERT whose history rows are copied in SQL
+   (returns/history.py), changed ones by simple_history's bulk_update_with_history. A changed
+   figure loses its verification in `before_save_instance`, since Figure.save() does not run.
 4. `after_import` (real runs that changed something): one ImportBatch with the file, the
    plausibility warnings, and `campaign.mark_data_changed()` once.
 """

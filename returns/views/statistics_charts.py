@@ -2,15 +2,12 @@
 
 Each function takes the statistics payload (and, for ages, the age counts) and returns a
 matplotlib Figure; `render` turns it into bytes. Nothing here touches the database.
+
+matplotlib is imported when the first chart is drawn, not with this module: the URLconf
+imports it, and importing matplotlib costs most of a second on every web worker's start.
 """
 
 import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure as ChartFigure  # noqa: E402  (after choosing the backend)
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 BLUE, GREY = "#1f5f99", "#a9b4c2"
@@ -23,6 +20,11 @@ def render(chart, fmt):
 
 
 def _chart(title, width=8, height=4.5):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure as ChartFigure
+
     chart = ChartFigure(figsize=(width, height))
     axes = chart.subplots()
     axes.set_title(title, loc="left", fontsize=12)

@@ -1,4 +1,4 @@
-"""A round built from the press figures in DESIGN.md, shared by the statistics tests.
+"""A round built from the press figures in docs/domain.md, shared by the statistics tests.
 
 2015/16: 3,903 offences from 39 forces; 2016/17: 5,653 (+44.8%, 15.5 a day); most common victim
 age 13 (257); youngest 3; 97 aged 10 and under; Northumbria 98 -> 323; West Mercia 114 -> 213;

@@ -1,4 +1,7 @@
-"""`manage.py chase_overdue [--today YYYY-MM-DD] [--dry-run] [--json]` (DESIGN.md contract)."""
+"""`manage.py chase_overdue [--today YYYY-MM-DD] [--dry-run] [--json]`.
+
+The contract: docs/file-formats.md ("Command-line contracts").
+"""
 
 import json
 import subprocess

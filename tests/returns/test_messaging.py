@@ -88,8 +88,15 @@ def test_it_says_which_template_is_missing(foi_request):
         messaging.render("chaser", foi_request)
 
 
+def send(foi_request, *args, **kwargs):
+    """Log the message as a draft, then email it: the two steps every sending path takes."""
+    row = messaging.draft(foi_request, *args, **kwargs)
+    messaging.deliver(row)
+    return row
+
+
 def test_it_emails_the_force_and_logs_the_message_as_sent(foi_request, caseworker):
-    row = messaging.send_to_force(
+    row = send(
         foi_request, "request", Correspondence.Kind.REQUEST, date(2026, 1, 5), user=caseworker
     )
 
@@ -112,7 +119,7 @@ def test_it_drafts_and_flags_a_message_to_a_force_with_no_address(foi_request, n
     northumbria.foi_email = ""
     northumbria.save()
 
-    row = messaging.send_to_force(foi_request, "request", "request", date(2026, 1, 5))
+    row = send(foi_request, "request", "request", date(2026, 1, 5))
 
     row.refresh_from_db()
     assert row.state == Correspondence.State.DRAFT
@@ -128,7 +135,7 @@ def test_it_keeps_the_message_as_a_flagged_draft_when_the_mail_server_refuses_it
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
 
-    row = messaging.send_to_force(foi_request, "request", "request", date(2026, 1, 5))
+    row = send(foi_request, "request", "request", date(2026, 1, 5))
 
     row.refresh_from_db()
     assert row.state == Correspondence.State.DRAFT
@@ -136,7 +143,7 @@ def test_it_keeps_the_message_as_a_flagged_draft_when_the_mail_server_refuses_it
 
 
 def test_it_attaches_a_file_to_the_email_and_keeps_it_on_the_row(foi_request):
-    row = messaging.send_to_force(
+    row = send(
         foi_request,
         "request",
         "request",

@@ -1,4 +1,4 @@
-"""`national_stats SLUG [--include-unverified] --json`: the DESIGN.md JSON, computed afresh."""
+"""`national_stats SLUG [--include-unverified] --json`: the JSON of docs/statistics.md, afresh."""
 
 import json
 from io import StringIO

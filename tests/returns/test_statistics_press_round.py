@@ -1,4 +1,4 @@
-"""The press figures of DESIGN.md come out exactly, from verified figures only."""
+"""The press figures of docs/domain.md come out exactly, from verified figures only."""
 
 import pytest
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from returns.models import Campaign, Figure, ImportBatch
 from returns.verification import (
-    CHANGED,
+    CHANGED_WHILE_CHECKING,
     OWN,
     can_verify,
     summary,
@@ -161,5 +161,5 @@ def test_it_does_not_verify_a_figure_changed_since_it_was_loaded(caseworker, ver
 
     verified, refused = verify_figures(verifier, [shown])
 
-    assert verified == [] and refused[0].refusal == CHANGED
+    assert verified == [] and refused[0].refusal == CHANGED_WHILE_CHECKING
     assert not Figure.objects.get(pk=shown.pk).is_verified

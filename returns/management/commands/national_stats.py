@@ -21,7 +21,9 @@ class Command(BaseCommand):
             action="store_true",
             help="Preview: count figures nobody has verified yet.",
         )
-        parser.add_argument("--json", action="store_true", help="Print the JSON of DESIGN.md.")
+        parser.add_argument(
+            "--json", action="store_true", help="Print the JSON of docs/statistics.md."
+        )
 
     def handle(self, slug, **options):
         campaign = Campaign.objects.filter(slug=slug).first()
