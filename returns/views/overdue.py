@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,12 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from returns import chasing, stages
+from returns import chasing, roles, stages
 from returns.messaging import MessageError
 from returns.models import Correspondence, FOIRequest
-
-VIEW_PERMISSION = "returns.view_foirequest"
-SEND_PERMISSION = "returns.change_foirequest"
+from returns.views.access import require, staff_page
 
 
 @dataclass
@@ -45,14 +42,19 @@ class BoardRow:
         return Correspondence.Kind(self.next_kind).label if self.next_kind else ""
 
 
+@staff_page(
+    roles.VIEW_REQUESTS,
+    menu=(
+        "Overdue board",
+        "Forces overdue and long overdue, per campaign, with the next chase step",
+    ),
+)
 @require_http_methods(["GET", "POST"])
 def overdue_board(request):
-    if not request.user.has_perm(VIEW_PERMISSION):
-        raise PermissionDenied
     today = timezone.localdate()
     if request.method == "POST":
         return send_next_step(request, today)
-    can_send = request.user.has_perm(SEND_PERMISSION)
+    can_send = request.user.has_perm(roles.CHASE_FORCES)
     context = {
         **admin.site.each_context(request),
         "title": "Overdue board",
@@ -136,8 +138,7 @@ def confirmation(request, today):
 
 
 def send_next_step(request, today):
-    if not request.user.has_perm(SEND_PERMISSION):
-        raise PermissionDenied
+    require(request, roles.CHASE_FORCES)
     request_id = request.POST.get("request", "")
     if not request_id.isdigit():
         raise Http404("No such FOI request.")
@@ -171,6 +172,3 @@ def outcome_message(step):
         messages.WARNING,
         f"{label}: drafted for {step.force}, not sent (see the flag in its correspondence).",
     )
-
-
-overdue_board = admin.site.admin_view(overdue_board)
