@@ -1,18 +1,8 @@
-"""Chasing overdue forces: a ladder of steps, re-derived every day from the request's own dates.
+"""Chasing overdue forces: taking the ladder's steps, each once, by email.
 
-For a request with a due date and no final response, counted in the force's own working days
-from the effective due date (the public-interest extension's date, if any):
-
-1. `chaser` on the first working day after the due date;
-2. `second_chaser` 10 working days after it;
-3. `internal_review` 20 working days after it (long overdue): FOIA Code of Practice (s.45)
-   review, or a requirement for review under FOISA s.20; the request records the day it was
-   asked for;
-4. `commissioner` on the first working day after the review's own deadline (the regime's
-   review working days after it was asked for, returns.regimes: 20 under FOISA s.21(1) and the
-   s.45 Code's expectation under FOIA), while the review is unanswered: the complaint (FOIA
-   s.50) or application (FOISA s.47) is drafted for staff to file (never emailed to the
-   Commissioner), and the force is told by email.
+When each step falls due is returns/stages.py (where a request stands); this module takes
+them. A request's `commissioner` step drafts the complaint (FOIA s.50) or application (FOISA
+s.47) for staff to file (never emailed to the Commissioner) and tells the force by email.
 
 Once-only: each step is one Correspondence row of its kind, which a partial unique constraint
 allows once per request. A run takes the request's row lock (skipping requests another run
@@ -30,31 +20,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from returns import deadlines, messaging, regimes
-from returns.models import CHASE_KINDS, Correspondence, FOIRequest, NonWorkingDay
+from returns import messaging
+from returns.models import Correspondence, FOIRequest
+from returns.stages import (
+    COMMISSIONER,
+    INTERNAL_REVIEW,
+    Clock,
+    Step,
+    is_overdue,
+    pending_steps,
+    review_deadline,
+    schedule,
+    step_due,
+)
 
-CHASER = Correspondence.Kind.CHASER.value
-SECOND_CHASER = Correspondence.Kind.SECOND_CHASER.value
-INTERNAL_REVIEW = Correspondence.Kind.INTERNAL_REVIEW.value
-COMMISSIONER = Correspondence.Kind.COMMISSIONER.value
-LADDER = CHASE_KINDS  # the kinds the once-only constraint covers, in order
-
-# Working days after the effective due date on which each of the first three steps falls.
-DAYS_AFTER_DUE = {CHASER: 1, SECOND_CHASER: 10, INTERNAL_REVIEW: 20}
-LONG_OVERDUE_DAYS = 20
-
-CHASED_STATUSES = (FOIRequest.Status.AWAITING, FOIRequest.Status.EXTENDED)
 FILE_WITH_COMMISSIONER = "File this with {commissioner}, then record the date on the request."
-
-
-@dataclass(frozen=True)
-class Step:
-    kind: str
-    on: date
 
 
 @dataclass(frozen=True)
@@ -90,100 +72,6 @@ class ChaseFailed(Exception):
         )
 
 
-# --- The ladder: pure rules over a request's dates ------------------------------------------
-
-
-class Clock:
-    """Working-day arithmetic for one regime, with the admin's extra non-working days."""
-
-    def __init__(self, regime: str, extra_days=None):
-        self.regime = regime
-        self.law = regimes.get(regime)
-        self.extra_days = NonWorkingDay.for_regime(regime) if extra_days is None else extra_days
-
-    def add(self, start: date, working_days: int) -> date:
-        return deadlines.due_date(start, self.regime, working_days, self.extra_days)
-
-    def between(self, start: date, end: date) -> int:
-        return deadlines.working_days_after(start, end, self.regime, self.extra_days)
-
-
-def is_chased(foi_request) -> bool:
-    """Awaiting a final response against a due date (not paused for clarification)."""
-    return (
-        foi_request.status in CHASED_STATUSES
-        and not foi_request.has_final_response
-        and foi_request.effective_due_date is not None
-    )
-
-
-def schedule(foi_request, clock: Clock) -> list[Step]:
-    """Every step the ladder holds for this request, with its date, lowest first."""
-    due = foi_request.effective_due_date
-    steps = [Step(kind, clock.add(due, days)) for kind, days in DAYS_AFTER_DUE.items()]
-    review_asked_on = foi_request.internal_review_requested_on or steps[-1].on
-    steps.append(Step(COMMISSIONER, clock.add(review_deadline(review_asked_on, clock), 1)))
-    return steps
-
-
-def review_deadline(review_asked_on: date, clock: Clock) -> date:
-    return clock.add(review_asked_on, clock.law.review.working_days)
-
-
-def steps_taken(foi_request) -> set[str]:
-    """Chase kinds already logged, or done by staff by hand (recorded on the request)."""
-    taken = {row.kind for row in foi_request.correspondence.all() if row.kind in LADDER}
-    if foi_request.internal_review_requested_on:
-        taken.add(INTERNAL_REVIEW)
-    if foi_request.commissioner_complaint_on:
-        taken.add(COMMISSIONER)
-    return taken
-
-
-def pending_steps(foi_request, clock: Clock) -> list[Step]:
-    """The steps above the most advanced one taken that may still be taken, lowest first."""
-    if not is_chased(foi_request):
-        return []
-    taken = steps_taken(foi_request)
-    highest = max((LADDER.index(kind) for kind in taken), default=-1)
-    pending = [step for step in schedule(foi_request, clock) if LADDER.index(step.kind) > highest]
-    if foi_request.internal_review_responded_on:
-        # The review answered: what follows is for staff to judge, not for the ladder.
-        pending = [step for step in pending if step.kind != COMMISSIONER]
-    return pending
-
-
-def step_due(foi_request, today: date, clock: Clock) -> Step | None:
-    """The most advanced step that has fallen due and is not yet taken, if any."""
-    due = [step for step in pending_steps(foi_request, clock) if step.on <= today]
-    return due[-1] if due else None
-
-
-def next_step(foi_request, today: date, clock: Clock | None = None) -> tuple[str, date] | None:
-    """(kind, date) of the step a run would take today, else of the next one to fall due."""
-    clock = clock or Clock(foi_request.regime)
-    step = step_due(foi_request, today, clock)
-    if step is None:
-        step = next(iter(pending_steps(foi_request, clock)), None)
-    return (step.kind, step.on) if step else None
-
-
-def days_overdue(foi_request, today: date, clock: Clock | None = None) -> int:
-    """Working days past the effective due date (0 if not past it, or no longer chased)."""
-    if not is_chased(foi_request):
-        return 0
-    clock = clock or Clock(foi_request.regime)
-    return clock.between(foi_request.effective_due_date, today)
-
-
-def is_overdue(foi_request, today: date) -> bool:
-    return is_chased(foi_request) and today > foi_request.effective_due_date
-
-
-def is_long_overdue(foi_request, today: date, clock: Clock | None = None) -> bool:
-    return days_overdue(foi_request, today, clock) >= LONG_OVERDUE_DAYS
-
-
 # --- Taking steps ---------------------------------------------------------------------------
 
 
@@ -206,8 +94,7 @@ def chase_overdue(today: date | None = None, dry_run: bool = False) -> list[Step
 
 def overdue_request_ids(today: date) -> list[int]:
     return list(
-        FOIRequest.objects.annotate(effective_due=Coalesce("extended_due_date", "due_date"))
-        .filter(status__in=CHASED_STATUSES, responded_on__isnull=True, effective_due__lt=today)
+        FOIRequest.objects.overdue(today)
         .order_by("campaign_id", "force__name", "pk")
         .values_list("pk", flat=True)
     )
@@ -350,10 +237,3 @@ def preview_step(foi_request, today: date) -> tuple[Step, str | None, str, str] 
     template = "commissioner_notice" if step.kind == COMMISSIONER else step.kind
     subject, body = messaging.render(template, foi_request, on_date=today, **context)
     return step, foi_request.force.foi_email or None, subject, body
-
-
-def chase_filter() -> Q:
-    """Requests the ladder may chase (for listings)."""
-    return Q(status__in=CHASED_STATUSES, responded_on__isnull=True) & (
-        Q(due_date__isnull=False) | Q(extended_due_date__isnull=False)
-    )

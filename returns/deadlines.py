@@ -73,6 +73,24 @@ def working_days_after(start: date, end: date, regime: str, extra_days: ExtraDay
     return sum(1 for day in days if _reason(day, rules, extras) is None)
 
 
+def working_days_back(
+    end: date, working_days: int, regime: str, extra_days: ExtraDays = ()
+) -> date:
+    """The latest day d with `working_days` working days in (d, end].
+
+    A due date on or before it is at least that many working days past by `end` (the SQL form
+    of `working_days_after(due, end) >= working_days`).
+    """
+    rules = regimes.get(regime)
+    extras = _extras(extra_days)
+    day, counted = _as_date(end), 0
+    while counted < working_days:
+        if _reason(day, rules, extras) is None:
+            counted += 1
+        day -= timedelta(days=1)
+    return day
+
+
 def _count_forward(received_on, regime, working_days, extra_days):
     rules = regimes.get(regime)
     if not isinstance(working_days, int) or working_days < 1:

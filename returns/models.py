@@ -125,8 +125,63 @@ class Exemption(models.Model):
         return f"{self.get_regime_display()} {self.section} {self.title}"
 
 
+# Long overdue: this many of the force's working days past the effective due date.
+LONG_OVERDUE_DAYS = 20
+
+
+class FOIRequestQuerySet(models.QuerySet):
+    """The request states as database queries, for lists and runs over many requests.
+
+    Their rule for one request is returns/stages.py (`stage_of`); tests/returns/
+    test_request_states.py checks that the two agree. The effective due date is the
+    public-interest extension's date if any, else the statutory one.
+    """
+
+    def unsent(self):
+        return self.filter(status=self.model.Status.NOT_SENT)
+
+    def open(self):
+        """Sent, with no final response yet: the clock running, or stopped for a clarification."""
+        return self.filter(status__in=self.model.OPEN_STATUSES, responded_on__isnull=True)
+
+    def awaiting_response(self):
+        """Waiting for a final response against a due date: what the chasing ladder chases."""
+        return self.filter(
+            Q(due_date__isnull=False) | Q(extended_due_date__isnull=False),
+            status__in=self.model.AWAITING_STATUSES,
+            responded_on__isnull=True,
+        )
+
+    def not_yet_due(self, today):
+        return self.awaiting_response().filter(_effective_due("gte", today))
+
+    def overdue(self, today):
+        """Past the effective due date with no final response (long overdue ones included)."""
+        return self.awaiting_response().filter(_effective_due("lt", today))
+
+    def long_overdue(self, today):
+        """At least LONG_OVERDUE_DAYS of the force's own working days past the due date."""
+        late = Q()
+        for regime in regimes.codes():
+            extra_days = NonWorkingDay.for_regime(regime)
+            cutoff = deadlines.working_days_back(today, LONG_OVERDUE_DAYS, regime, extra_days)
+            late |= Q(force__regime=regime) & _effective_due("lte", cutoff)
+        return self.awaiting_response().filter(late)
+
+
+def _effective_due(lookup, day):
+    """The effective due date `lookup` `day`, e.g. ("lt", today)."""
+    return Q(extended_due_date__isnull=False, **{f"extended_due_date__{lookup}": day}) | Q(
+        extended_due_date__isnull=True, **{f"due_date__{lookup}": day}
+    )
+
+
 class FOIRequest(models.Model):
-    """One campaign's request to one force, with its statutory clock."""
+    """One campaign's request to one force, with its statutory clock.
+
+    Where a request stands (overdue, long overdue, its next chase step) is derived every day in
+    returns/stages.py; `FOIRequest.objects` answers the same questions for many requests at once.
+    """
 
     class Status(models.TextChoices):
         NOT_SENT = "not_sent", "Not sent"
@@ -193,6 +248,12 @@ class FOIRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = FOIRequestQuerySet.as_manager()
+
+    # Sent and not yet answered; of those, the ones whose clock runs (a clarification stops it).
+    OPEN_STATUSES = (Status.AWAITING, Status.EXTENDED, Status.CLARIFICATION)
+    AWAITING_STATUSES = (Status.AWAITING, Status.EXTENDED)
 
     class Meta:
         ordering = ["campaign", "force__name"]

@@ -7,6 +7,16 @@ CASEWORKERS = "Caseworkers"
 VERIFIERS = "Data verifiers"
 ADMINISTRATORS = "Administrators"
 
+# The permissions the code checks by name, for staff pages (`@staff_page` in
+# returns/views/access.py), the admin and the exports; the roles below grant them.
+VIEW_REQUESTS = "returns.view_foirequest"
+CHASE_FORCES = "returns.change_foirequest"  # send a chase step from the overdue board
+VERIFY_FIGURES = "returns.verify_figure"
+DISMISS_WARNINGS = "returns.change_plausibilitywarning"
+EXPORT_DATASET = "returns.export_dataset"  # take data out of the app as a file
+VIEW_STATISTICS = "returns.view_statssnapshot"
+PREVIEW_STATISTICS = "returns.view_figure"  # statistics with unverified figures
+
 VIEW_EVERYTHING = [
     "forces.view_force",
     "forces.view_under18population",

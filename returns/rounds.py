@@ -200,15 +200,7 @@ def recompute_open_deadlines():
     Returns how many due dates moved.
     """
     moved = 0
-    open_requests = FOIRequest.objects.select_related("force").filter(
-        responded_on__isnull=True,
-        status__in=[
-            FOIRequest.Status.AWAITING,
-            FOIRequest.Status.EXTENDED,
-            FOIRequest.Status.CLARIFICATION,
-        ],
-    )
-    for foi_request in open_requests:
+    for foi_request in FOIRequest.objects.open().select_related("force"):
         before = (foi_request.due_date, foi_request.internal_review_due_date)
         foi_request.refresh_deadlines()
         if (foi_request.due_date, foi_request.internal_review_due_date) != before:

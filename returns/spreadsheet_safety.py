@@ -10,8 +10,7 @@ apostrophe. See README: Exports.
 import tablib
 from import_export.formats.base_formats import CSV, XLSX
 
-# Who may take data out of the app as a file: data verifiers and administrators (returns/roles.py).
-EXPORT_PERMISSION = "returns.export_dataset"
+from returns import roles
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,7 +43,7 @@ class SafeExportMixin:
     export_formats = [CSV, XLSX]
 
     def has_export_permission(self, request):
-        return request.user.has_perm(EXPORT_PERMISSION)
+        return request.user.has_perm(roles.EXPORT_DATASET)
 
     def get_data_for_export(self, request, queryset, **kwargs):
         return neutralised(super().get_data_for_export(request, queryset, **kwargs))

@@ -1,13 +1,10 @@
 """Admin for a round: campaigns, FOI requests, correspondence and the deadline tables."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,9 +14,10 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
-from returns import chasing, deadlines, regimes, rounds
+from returns import rounds, stages
 from returns.messaging import MessageError
 from returns.models import (
+    LONG_OVERDUE_DAYS,
     Campaign,
     Correspondence,
     EmailTemplate,
@@ -29,8 +27,6 @@ from returns.models import (
 )
 from returns.periods import parse_periods
 from returns.uploads import validate_upload
-
-OPEN_STATUSES = [FOIRequest.Status.AWAITING, FOIRequest.Status.EXTENDED]
 
 
 def en_gb(day):
@@ -271,16 +267,6 @@ class CampaignAdmin(SimpleHistoryAdmin):
 # --- FOI requests ----------------------------------------------------------------------------
 
 
-def long_overdue_cutoff(regime, today, extra_days):
-    """The latest due date that is at least 20 of the force's working days before today."""
-    day, counted = today, 0
-    while counted < chasing.LONG_OVERDUE_DAYS:
-        if deadlines.is_working_day(day, regime, extra_days):
-            counted += 1
-        day -= datetime.timedelta(days=1)
-    return day
-
-
 class OverdueFilter(admin.SimpleListFilter):
     title = "deadline"
     parameter_name = "deadline"
@@ -288,26 +274,19 @@ class OverdueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("overdue", "Overdue"),
-            ("long", "Long overdue (20+ working days)"),
+            ("long", f"Long overdue ({LONG_OVERDUE_DAYS}+ working days)"),
             ("open", "Not yet due"),
         ]
 
     def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
         today = timezone.localdate()
-        waiting = queryset.filter(status__in=OPEN_STATUSES, responded_on__isnull=True).annotate(
-            effective_due=Coalesce("extended_due_date", "due_date")
-        )
         if self.value() == "open":
-            return waiting.filter(effective_due__gte=today)
+            return queryset.not_yet_due(today)
         if self.value() == "overdue":
-            return waiting.filter(effective_due__lt=today)
-        long_overdue = Q()
-        for regime in regimes.codes():
-            cutoff = long_overdue_cutoff(regime, today, NonWorkingDay.for_regime(regime))
-            long_overdue |= Q(force__regime=regime, effective_due__lte=cutoff)
-        return waiting.filter(long_overdue)
+            return queryset.overdue(today)
+        if self.value() == "long":
+            return queryset.long_overdue(today)
+        return queryset
 
 
 class CorrespondenceForm(forms.ModelForm):
@@ -476,15 +455,12 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Working days overdue")
     def days_overdue(self, foi_request):
-        return chasing.days_overdue(foi_request, timezone.localdate()) or "—"
+        return _stage(foi_request).working_days_overdue or "—"
 
     @admin.display(description="Next chase step")
     def next_step(self, foi_request):
-        step = chasing.next_step(foi_request, timezone.localdate())
-        if not step:
-            return "—"
-        kind, on = step
-        return f"{dict(Correspondence.Kind.choices).get(kind, kind)} on {en_gb(on)}"
+        step = _stage(foi_request).next_step
+        return f"{step.label} on {en_gb(step.on)}" if step else "—"
 
     @admin.display(description="Complain to the Commissioner by")
     def commissioner_deadline_display(self, foi_request):
@@ -564,6 +540,13 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _stage(foi_request):
+    """The request's stage today, derived once per row for the list's columns."""
+    if not hasattr(foi_request, "_stage_today"):
+        foi_request._stage_today = stages.stage_of(foi_request, timezone.localdate())
+    return foi_request._stage_today
 
 
 @admin.register(Correspondence)

@@ -10,9 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from returns import roles
 from returns.models import PlausibilityWarning
 from returns.verification import dismiss_warning, summary, verify_figures
-from returns.views.verification import VERIFY_PERMISSION
 
 # --- Pieces for FigureAdmin (returns/admin/figures.py) -------------------------------------
 
@@ -28,7 +28,7 @@ class VerificationMixin:
     """For FigureAdmin: the verify action's permission and the open-warnings column."""
 
     def has_verify_permission(self, request):
-        return request.user.has_perm(VERIFY_PERMISSION)
+        return request.user.has_perm(roles.VERIFY_FIGURES)
 
     def get_queryset(self, request):
         return (

@@ -6,9 +6,9 @@ For the FOI request change page, outside the change form (the panel posts its ow
 
 from django import template
 
+from returns import roles
 from returns.models import Correspondence
 from returns.verification import REFUSAL_SINGULAR, authors_of, refusal
-from returns.views.verification import VERIFY_PERMISSION
 
 register = template.Library()
 
@@ -41,8 +41,8 @@ def verify_panel(context, foi_request):
         "foi_request": foi_request,
         "rows": rows,
         "replies": replies,
-        "may_verify": user.has_perm(VERIFY_PERMISSION),
-        "may_dismiss": user.has_perm("returns.change_plausibilitywarning"),
+        "may_verify": user.has_perm(roles.VERIFY_FIGURES),
+        "may_dismiss": user.has_perm(roles.DISMISS_WARNINGS),
         "verifiable": [
             r["figure"] for r in rows if not r["figure"].is_verified and not r["refusal"]
         ],

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,12 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from returns import chasing
+from returns import chasing, roles, stages
 from returns.messaging import MessageError
 from returns.models import Correspondence, FOIRequest
-
-VIEW_PERMISSION = "returns.view_foirequest"
-SEND_PERMISSION = "returns.change_foirequest"
+from returns.views.access import require, staff_page
 
 
 @dataclass
@@ -45,14 +42,19 @@ class BoardRow:
         return Correspondence.Kind(self.next_kind).label if self.next_kind else ""
 
 
+@staff_page(
+    roles.VIEW_REQUESTS,
+    menu=(
+        "Overdue board",
+        "Forces overdue and long overdue, per campaign, with the next chase step",
+    ),
+)
 @require_http_methods(["GET", "POST"])
 def overdue_board(request):
-    if not request.user.has_perm(VIEW_PERMISSION):
-        raise PermissionDenied
     today = timezone.localdate()
     if request.method == "POST":
         return send_next_step(request, today)
-    can_send = request.user.has_perm(SEND_PERMISSION)
+    can_send = request.user.has_perm(roles.CHASE_FORCES)
     context = {
         **admin.site.each_context(request),
         "title": "Overdue board",
@@ -67,7 +69,7 @@ def overdue_board(request):
 def board(today: date) -> list[tuple]:
     """[(campaign, [BoardRow])] of the overdue requests, campaigns newest first."""
     requests = (
-        FOIRequest.objects.filter(chasing.chase_filter())
+        FOIRequest.objects.overdue(today)
         .select_related("force", "campaign")
         .prefetch_related("correspondence")
         .order_by("-campaign__created_at", "campaign_id", "force__name")
@@ -75,26 +77,23 @@ def board(today: date) -> list[tuple]:
     clocks = {}
     grouped = {}
     for foi_request in requests:
-        if not chasing.is_overdue(foi_request, today):
-            continue
-        clock = clocks.setdefault(foi_request.regime, chasing.Clock(foi_request.regime))
+        clock = clocks.setdefault(foi_request.regime, stages.Clock(foi_request.regime))
         grouped.setdefault(foi_request.campaign, []).append(board_row(foi_request, today, clock))
     return list(grouped.items())
 
 
 def board_row(foi_request, today, clock) -> BoardRow:
-    days_late = chasing.days_overdue(foi_request, today, clock)
-    step = chasing.next_step(foi_request, today, clock)
+    stage = stages.stage_of(foi_request, today, clock)
     letters = list(foi_request.correspondence.all())
     return BoardRow(
         request=foi_request,
-        due=foi_request.effective_due_date,
-        extended=foi_request.extended_due_date is not None,
-        days_late=days_late,
-        long_overdue=days_late >= chasing.LONG_OVERDUE_DAYS,
+        due=stage.due,
+        extended=stage.extended,
+        days_late=stage.working_days_overdue,
+        long_overdue=stage.is_long_overdue,
         last_contact=max((letter.date for letter in letters), default=None),
-        next_kind=step[0] if step else None,
-        next_on=step[1] if step else None,
+        next_kind=stage.next_step.kind if stage.next_step else None,
+        next_on=stage.next_step.on if stage.next_step else None,
         can_send=_can_send(foi_request, today),
         needs_attention=[letter.needs_attention for letter in letters if letter.needs_attention],
     )
@@ -131,7 +130,7 @@ def confirmation(request, today):
         "label": Correspondence.Kind(step.kind).label,
         "early": step.on > today,
         "on": step.on,
-        "commissioner": step.kind == chasing.COMMISSIONER,
+        "commissioner": step.kind == stages.COMMISSIONER,
         "to": to,
         "subject": subject,
         "body": body,
@@ -139,14 +138,13 @@ def confirmation(request, today):
 
 
 def send_next_step(request, today):
-    if not request.user.has_perm(SEND_PERMISSION):
-        raise PermissionDenied
+    require(request, roles.CHASE_FORCES)
     request_id = request.POST.get("request", "")
     if not request_id.isdigit():
         raise Http404("No such FOI request.")
     foi_request = get_object_or_404(FOIRequest.objects.select_related("force"), pk=request_id)
     kind = request.POST.get("kind", "")
-    if kind not in chasing.LADDER:
+    if kind not in stages.LADDER:
         messages.error(request, "Confirm the step on the board before sending it.")
         return redirect(reverse("returns:overdue_board"))
     try:
@@ -166,7 +164,7 @@ def send_next_step(request, today):
 
 def outcome_message(step):
     label = Correspondence.Kind(step.kind).label
-    if step.kind == chasing.COMMISSIONER:
+    if step.kind == stages.COMMISSIONER:
         label = "Commissioner complaint drafted for you to file; notice to the force"
     if step.sent:
         return messages.SUCCESS, f"{label}: sent to {step.force} ({step.to})."
@@ -174,6 +172,3 @@ def outcome_message(step):
         messages.WARNING,
         f"{label}: drafted for {step.force}, not sent (see the flag in its correspondence).",
     )
-
-
-overdue_board = admin.site.admin_view(overdue_board)

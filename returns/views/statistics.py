@@ -6,28 +6,23 @@ unverified figures, clearly marked, and is never stored.
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 
-from returns import snapshots
+from returns import roles, snapshots
 from returns.models import Campaign, StatsSnapshot
 from returns.statistics import compute_statistics, press_sentence
 from returns.views import statistics_charts
-
-VIEW_PERMISSION = "returns.view_statssnapshot"
-PREVIEW_PERMISSION = "returns.view_figure"
+from returns.views.access import require, staff_page
 
 
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
+@staff_page(
+    roles.VIEW_STATISTICS,
+    menu=("Statistics", "National statistics of each campaign, charts and press lines"),
+)
 def statistics_index(request):
-    _require(request, VIEW_PERMISSION)
     campaigns = Campaign.objects.select_related("snapshot").order_by("-created_at")
     context = {
         **admin.site.each_context(request),
@@ -37,8 +32,8 @@ def statistics_index(request):
     return TemplateResponse(request, "returns/statistics_index.html", context)
 
 
+@staff_page(roles.VIEW_STATISTICS)
 def statistics_page(request, slug):
-    _require(request, VIEW_PERMISSION)
     campaign = get_object_or_404(Campaign, slug=slug)
     source = _source(request, campaign)
     period = _chosen_period(request, campaign, source["payload"])
@@ -65,8 +60,8 @@ def statistics_page(request, slug):
     return TemplateResponse(request, "returns/statistics_page.html", context)
 
 
+@staff_page(roles.VIEW_STATISTICS)
 def statistics_chart(request, slug, name, fmt):
-    _require(request, VIEW_PERMISSION)
     if name not in statistics_charts.CHARTS or fmt not in statistics_charts.CONTENT_TYPES:
         raise Http404("No such chart.")
     campaign = get_object_or_404(Campaign, slug=slug)
@@ -94,7 +89,7 @@ def _snapshot_of(campaign):
 def _source(request, campaign):
     """The figures to show: the stored snapshot, or a fresh preview with unverified figures."""
     if request.GET.get("preview"):
-        _require(request, PREVIEW_PERMISSION)
+        require(request, roles.PREVIEW_STATISTICS)
         statistics = compute_statistics(campaign, include_unverified=True)
         return {
             "preview": True,
@@ -146,8 +141,3 @@ def headline(payload, period):
         "change_text": signed_pct(row["change_pct"]),
         "like_for_like_text": signed_pct(like["change_pct"]),
     }
-
-
-statistics_index = admin.site.admin_view(statistics_index)
-statistics_page = admin.site.admin_view(statistics_page)
-statistics_chart = admin.site.admin_view(statistics_chart)

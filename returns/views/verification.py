@@ -1,30 +1,23 @@
-"""Staff pages for verification: verify a request's figures from its page; download datasets.
-
-Both sit beside the admin (admin login, CSRF) and check the role's permission themselves.
-"""
+"""Staff pages for verification: verify a request's figures from its page; download datasets."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from returns import exporting
+from returns import exporting, roles
 from returns.models import Campaign, Figure, FOIRequest
 from returns.verification import summary, verify_figures
-
-VERIFY_PERMISSION = "returns.verify_figure"
-EXPORT_PERMISSION = "returns.export_dataset"
+from returns.views.access import staff_page
 
 
+@staff_page(roles.VERIFY_FIGURES)
 @require_POST
 def verify_request_figures(request, request_id):
     """Verify the figures of one request that the verifier saw listed on its page."""
-    if not request.user.has_perm(VERIFY_PERMISSION):
-        raise PermissionDenied
     foi_request = get_object_or_404(FOIRequest, pk=request_id)
     shown = [pk for pk in request.POST.getlist("figure") if pk.isdigit()]
     figures = foi_request.figures.filter(pk__in=shown).select_related("request")
@@ -45,11 +38,16 @@ class DatasetForm(forms.Form):
     )
 
 
+@staff_page(
+    roles.EXPORT_DATASET,
+    menu=(
+        "Verified datasets",
+        "Download each campaign's verified figures as CSV, XLSX or JSON",
+    ),
+)
 @require_GET
 def datasets_index(request):
     """Every campaign with how many of its figures are verified, each linking to its download."""
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied
     campaigns = Campaign.objects.annotate(
         total=Count("requests__figures"),
         verified=Count("requests__figures", filter=Q(requests__figures__verified_at__isnull=False)),
@@ -62,11 +60,10 @@ def datasets_index(request):
     return TemplateResponse(request, "returns/datasets_index.html", context)
 
 
+@staff_page(roles.EXPORT_DATASET)
 @require_GET
 def dataset_download(request, slug):
     """The verified dataset of a campaign: a small form, then the file."""
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied
     campaign = get_object_or_404(Campaign, slug=slug)
     form = DatasetForm(request.GET if "format" in request.GET else None)
     if form.is_valid():
@@ -86,8 +83,3 @@ def dataset_download(request, slug):
         "total": figures.count(),
     }
     return TemplateResponse(request, "returns/dataset_download.html", context)
-
-
-verify_request_figures = admin.site.admin_view(verify_request_figures)
-datasets_index = admin.site.admin_view(datasets_index)
-dataset_download = admin.site.admin_view(dataset_download)

@@ -16,7 +16,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from returns import chasing, deadlines
+from returns import chasing, deadlines, stages
 from returns.models import Correspondence, EmailTemplate, FOIRequest
 from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory, force
 
@@ -250,13 +250,13 @@ def test_it_leaves_an_answered_review_to_staff():
 def test_it_tells_the_board_how_late_a_request_is_and_what_comes_next():
     foi_request = awaiting(force("Northumbria Police"))
 
-    assert chasing.next_step(foi_request, D(2026, 1, 20)) == ("chaser", D(2026, 2, 3))
-    assert not chasing.is_overdue(foi_request, DUE)
-    assert chasing.is_overdue(foi_request, D(2026, 2, 3))
-    assert chasing.days_overdue(foi_request, D(2026, 2, 23)) == 15
-    assert chasing.next_step(foi_request, D(2026, 2, 23)) == ("second_chaser", D(2026, 2, 16))
-    assert not chasing.is_long_overdue(foi_request, D(2026, 2, 27))  # 19 working days
-    assert chasing.is_long_overdue(foi_request, D(2026, 3, 2))  # 20
+    assert stages.next_step(foi_request, D(2026, 1, 20)) == ("chaser", D(2026, 2, 3))
+    assert not stages.is_overdue(foi_request, DUE)
+    assert stages.is_overdue(foi_request, D(2026, 2, 3))
+    assert stages.working_days_overdue(foi_request, D(2026, 2, 23)) == 15
+    assert stages.next_step(foi_request, D(2026, 2, 23)) == ("second_chaser", D(2026, 2, 16))
+    assert not stages.is_long_overdue(foi_request, D(2026, 2, 27))  # 19 working days
+    assert stages.is_long_overdue(foi_request, D(2026, 3, 2))  # 20
 
 
 @pytest.mark.django_db

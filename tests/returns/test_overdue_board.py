@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from returns import chasing
+from returns import stages
 from returns.models import Correspondence, FOIRequest
 from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory
 
@@ -86,7 +86,7 @@ def test_it_lists_overdue_and_long_overdue_forces_per_campaign_for_a_caseworker(
     assert "Punctual Police" not in html and "Answered Police" not in html
     [row] = [row for _, rows in response.context["campaigns"] for row in rows if row.long_overdue]
     assert row.request == long_overdue
-    assert row.days_late == chasing.days_overdue(long_overdue, timezone.localdate())
+    assert row.days_late == stages.working_days_overdue(long_overdue, timezone.localdate())
     assert row.days_late >= 20
     assert f'href="?confirm={overdue.pk}#confirm-step"' in html
 
@@ -101,7 +101,7 @@ def test_it_shows_the_last_contact_and_the_next_step(client, caseworker, overdue
 
     [(_, [row])] = response.context["campaigns"]
     assert row.last_contact == today - timedelta(days=3)
-    assert (row.next_kind, row.next_on) == chasing.next_step(overdue, today)
+    assert (row.next_kind, row.next_on) == stages.next_step(overdue, today)
     assert row.next_kind == "chaser"
 
 

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
-from returns import chasing, deadlines, defaults, messaging, regimes
+from returns import deadlines, defaults, messaging, regimes, stages
 from returns.models import EmailTemplate, Exemption, NonWorkingDay
 from returns.regimes import CHRISTMAS_DAY, FOIA, FOISA, Commissioner, Regime, Review
 from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory
@@ -186,7 +186,7 @@ def test_it_gives_a_made_up_regime_its_deadlines_and_messages(made_up):
     assert foi_request.due_date == D(2022, 7, 18)  # its 5 working days
     # Its review: 10 working days from Mon 1 Aug 2022 (no holiday in NI that August).
     assert foi_request.internal_review_due_date == D(2022, 8, 15)
-    assert chasing.review_deadline(D(2022, 8, 1), chasing.Clock("mup")) == D(2022, 8, 15)
+    assert stages.review_deadline(D(2022, 8, 1), stages.Clock("mup")) == D(2022, 8, 15)
     assert foi_request.commissioner_deadline() == D(2022, 9, 14)  # 30 days after
 
     EmailTemplate.objects.create(

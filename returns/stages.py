@@ -1,0 +1,224 @@
+"""Where an FOI request stands today: its stage, due date, lateness and next chase step.
+
+The one home of the request state rules. The request list and its deadline filter, the
+overdue board, the chasing ladder and the commands all read them from here; for many requests
+at once, `FOIRequest.objects` asks the same questions of the database (`awaiting_response()`,
+`not_yet_due(today)`, `overdue(today)`, `long_overdue(today)`: returns/models.py).
+
+A state is re-derived every day from the request's own dates, never stored. A request awaits
+its response while sent (not stopped for a clarification), with a due date and no final
+response. It is overdue once today is past its effective due date (the public-interest
+extension's date, if any), and long overdue 20 of the force's working days after it; lateness
+is counted in the force's own working days (returns/deadlines.py).
+
+The chasing ladder, in the force's working days from the effective due date:
+
+1. `chaser` on the first working day after the due date;
+2. `second_chaser` 10 working days after it;
+3. `internal_review` 20 working days after it (long overdue): FOIA Code of Practice (s.45)
+   review, or a requirement for review under FOISA s.20; the request records the day it was
+   asked for;
+4. `commissioner` on the first working day after the review's own deadline (the regime's review
+   working days after it was asked for, returns/regimes.py: 20 under FOISA s.21(1) and the s.45
+   Code's expectation under FOIA), while the review is unanswered.
+
+Steps already taken, or recorded by staff (an internal review asked for, a complaint filed),
+are never due again; an answered review leaves what follows to staff. Taking a step (once
+only, by email) is returns/chasing.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from django.db import models
+
+from returns import deadlines, regimes
+from returns.models import (
+    CHASE_KINDS,
+    LONG_OVERDUE_DAYS,
+    Correspondence,
+    FOIRequest,
+    NonWorkingDay,
+)
+
+CHASER = Correspondence.Kind.CHASER.value
+SECOND_CHASER = Correspondence.Kind.SECOND_CHASER.value
+INTERNAL_REVIEW = Correspondence.Kind.INTERNAL_REVIEW.value
+COMMISSIONER = Correspondence.Kind.COMMISSIONER.value
+LADDER = CHASE_KINDS  # the kinds the once-only constraint covers, in order
+
+# Working days after the effective due date on which each of the first three steps falls.
+DAYS_AFTER_DUE = {CHASER: 1, SECOND_CHASER: 10, INTERNAL_REVIEW: LONG_OVERDUE_DAYS}
+
+
+class StageCode(models.TextChoices):
+    NOT_SENT = "not_sent", "Not sent"
+    CLOCK_STOPPED = "clarification", "Clarification requested (clock stopped)"
+    NO_DUE_DATE = "no_due_date", "Awaiting response, no date of receipt"
+    NOT_YET_DUE = "not_yet_due", "Not yet due"
+    OVERDUE = "overdue", "Overdue"
+    LONG_OVERDUE = "long_overdue", "Long overdue"
+    ANSWERED = "answered", "Final response received"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Step(NamedTuple):
+    """A step of the chasing ladder and the day it falls due."""
+
+    kind: str
+    on: date
+
+    @property
+    def label(self):
+        return Correspondence.Kind(self.kind).label
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: StageCode
+    due: date | None  # the effective due date
+    extended: bool  # `due` is the public-interest extension's date
+    working_days_overdue: int
+    next_step: Step | None  # the step a chase run would take today, else the next to fall due
+
+    @property
+    def label(self):
+        return self.code.label
+
+    @property
+    def is_overdue(self):
+        return self.code in (StageCode.OVERDUE, StageCode.LONG_OVERDUE)
+
+    @property
+    def is_long_overdue(self):
+        return self.code == StageCode.LONG_OVERDUE
+
+
+class Clock:
+    """Working-day arithmetic for one regime, with the admin's extra non-working days."""
+
+    def __init__(self, regime: str, extra_days=None):
+        self.regime = regime
+        self.law = regimes.get(regime)
+        self.extra_days = NonWorkingDay.for_regime(regime) if extra_days is None else extra_days
+
+    def add(self, start: date, working_days: int) -> date:
+        return deadlines.due_date(start, self.regime, working_days, self.extra_days)
+
+    def between(self, start: date, end: date) -> int:
+        return deadlines.working_days_after(start, end, self.regime, self.extra_days)
+
+
+# --- The stage --------------------------------------------------------------------------------
+
+
+def stage_of(foi_request, today: date, clock: Clock | None = None) -> Stage:
+    """Where `foi_request` stands on `today` (`clock`: its regime's, when several share one)."""
+    due = foi_request.effective_due_date
+    extended = foi_request.extended_due_date is not None
+    if not is_awaiting_response(foi_request):
+        return Stage(_resting_code(foi_request), due, extended, 0, None)
+    clock = clock or Clock(foi_request.regime)
+    late = working_days_overdue(foi_request, today, clock)
+    if not is_overdue(foi_request, today):
+        code = StageCode.NOT_YET_DUE
+    elif late >= LONG_OVERDUE_DAYS:
+        code = StageCode.LONG_OVERDUE
+    else:
+        code = StageCode.OVERDUE
+    return Stage(code, due, extended, late, next_step(foi_request, today, clock))
+
+
+def _resting_code(foi_request) -> StageCode:
+    """The stage of a request that is not awaiting its response."""
+    if foi_request.status == FOIRequest.Status.WITHDRAWN:
+        return StageCode.WITHDRAWN
+    if foi_request.has_final_response:
+        return StageCode.ANSWERED
+    if foi_request.status == FOIRequest.Status.NOT_SENT:
+        return StageCode.NOT_SENT
+    if foi_request.status == FOIRequest.Status.CLARIFICATION:
+        return StageCode.CLOCK_STOPPED
+    return StageCode.NO_DUE_DATE
+
+
+def is_awaiting_response(foi_request) -> bool:
+    """Awaiting a final response against a due date (not paused for clarification)."""
+    return (
+        foi_request.status in FOIRequest.AWAITING_STATUSES
+        and not foi_request.has_final_response
+        and foi_request.effective_due_date is not None
+    )
+
+
+def is_overdue(foi_request, today: date) -> bool:
+    """Past the effective due date, counted in calendar days (a weekend after it included)."""
+    return is_awaiting_response(foi_request) and today > foi_request.effective_due_date
+
+
+def working_days_overdue(foi_request, today: date, clock: Clock | None = None) -> int:
+    """Working days past the effective due date (0 if not past it, or not awaiting a response)."""
+    if not is_awaiting_response(foi_request):
+        return 0
+    clock = clock or Clock(foi_request.regime)
+    return clock.between(foi_request.effective_due_date, today)
+
+
+def is_long_overdue(foi_request, today: date, clock: Clock | None = None) -> bool:
+    return working_days_overdue(foi_request, today, clock) >= LONG_OVERDUE_DAYS
+
+
+# --- The chasing ladder's timing ------------------------------------------------------------
+
+
+def schedule(foi_request, clock: Clock) -> list[Step]:
+    """Every step the ladder holds for this request, with its date, lowest first."""
+    due = foi_request.effective_due_date
+    steps = [Step(kind, clock.add(due, days)) for kind, days in DAYS_AFTER_DUE.items()]
+    review_asked_on = foi_request.internal_review_requested_on or steps[-1].on
+    steps.append(Step(COMMISSIONER, clock.add(review_deadline(review_asked_on, clock), 1)))
+    return steps
+
+
+def review_deadline(review_asked_on: date, clock: Clock) -> date:
+    return clock.add(review_asked_on, clock.law.review.working_days)
+
+
+def steps_taken(foi_request) -> set[str]:
+    """Chase kinds already logged, or done by staff by hand (recorded on the request)."""
+    taken = {row.kind for row in foi_request.correspondence.all() if row.kind in LADDER}
+    if foi_request.internal_review_requested_on:
+        taken.add(INTERNAL_REVIEW)
+    if foi_request.commissioner_complaint_on:
+        taken.add(COMMISSIONER)
+    return taken
+
+
+def pending_steps(foi_request, clock: Clock) -> list[Step]:
+    """The steps above the most advanced one taken that may still be taken, lowest first."""
+    if not is_awaiting_response(foi_request):
+        return []
+    taken = steps_taken(foi_request)
+    highest = max((LADDER.index(kind) for kind in taken), default=-1)
+    pending = [step for step in schedule(foi_request, clock) if LADDER.index(step.kind) > highest]
+    if foi_request.internal_review_responded_on:
+        # The review answered: what follows is for staff to judge, not for the ladder.
+        pending = [step for step in pending if step.kind != COMMISSIONER]
+    return pending
+
+
+def step_due(foi_request, today: date, clock: Clock) -> Step | None:
+    """The most advanced step that has fallen due and is not yet taken, if any."""
+    due = [step for step in pending_steps(foi_request, clock) if step.on <= today]
+    return due[-1] if due else None
+
+
+def next_step(foi_request, today: date, clock: Clock | None = None) -> Step | None:
+    """The step a run would take today, else the next one to fall due (a (kind, on) pair)."""
+    clock = clock or Clock(foi_request.regime)
+    return step_due(foi_request, today, clock) or next(
+        iter(pending_steps(foi_request, clock)), None
+    )
