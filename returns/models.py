@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from forces.models import Force
 from returns import deadlines, placeholders, regimes
+from returns.history import FigureHistory
 
 measure_code_validator = RegexValidator(
     r"^[a-z0-9_]+$",
@@ -562,7 +563,7 @@ class Figure(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = FigureHistory()  # every row written by returns.history.record
 
     class Meta:
         ordering = ["request", "period", "breakdown", "category"]

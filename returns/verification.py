@@ -158,16 +158,13 @@ def lock_unchanged(figures):
 
 
 def stamp(figures, user, now):
-    """One UPDATE for the rows (all get the same stamp), and their history rows copied in SQL.
-
-    simple_history's bulk_update_with_history would write the same history rows, but its
-    bulk_update costs a CASE per row and field: 90 s instead of a few for 100,000 figures.
-    """
+    """One UPDATE for the rows (all get the same stamp), and their history rows (one path for
+    all figure history: returns.history.record)."""
     ids = [figure.pk for figure in figures]
     Figure.objects.filter(pk__in=ids).update(verified_by=user, verified_at=now)
     for figure in figures:
         figure.verified_by, figure.verified_at = user, now
-    history.copy_to_history(
+    history.record(
         Figure, ids, history_type=history.CHANGED, user=user, reason="Verified", when=now
     )
 

@@ -6,10 +6,9 @@ The flow (all or nothing, inside one transaction):
    rewrites the dataset into checked cells, so the library's per-row work is trivial.
 2. Per row (library): the natural-key instance loader finds the existing figure; unchanged
    figures are skipped (no write, no history row, verification kept).
-3. Writes go in bulk (use_bulk, batch_size 1000), which bypasses save() and signals, so history
-   is written here: new figures by one bulk INSERT whose history rows are copied in SQL
-   (returns/history.py), changed ones by simple_history's bulk_update_with_history. A changed
-   figure loses its verification in `before_save_instance`, since Figure.save() does not run.
+3. Writes go in bulk (use_bulk, batch_size 1000), each batch followed by its history rows
+   (returns.history.record), since bulk writes bypass save() and signals. A changed figure
+   loses its verification in `before_save_instance`, since Figure.save() does not run.
 4. `after_import` (real runs that changed something): one ImportBatch with the file, the
    plausibility warnings, and `campaign.mark_data_changed()` once.
 """
@@ -22,9 +21,8 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
-from simple_history.utils import bulk_update_with_history
 
-from returns.history import CREATED, copy_to_history
+from returns import history
 from returns.importing.errors import ProblemList, ReturnsFileError
 from returns.importing.plausibility import find_warnings, total_disagreements
 from returns.importing.retries import is_retryable
@@ -321,23 +319,25 @@ class FigureResource(resources.ModelResource):
 
     def create_all(self, instances):
         created = Figure.objects.bulk_create(instances, batch_size=self._meta.batch_size)
-        copy_to_history(
+        history.record(
             Figure,
             [figure.pk for figure in created],
-            history_type=CREATED,
+            history_type=history.CREATED,
             user=self.user,
             reason=self.change_reason(),
         )
         self.created_figures.extend(created)
 
     def update_all(self, instances):
-        bulk_update_with_history(
-            instances,
+        Figure.objects.bulk_update(
+            instances, self.get_bulk_update_fields(), batch_size=self._meta.batch_size
+        )
+        history.record(
             Figure,
-            self.get_bulk_update_fields(),
-            batch_size=self._meta.batch_size,
-            default_user=self.user,
-            default_change_reason=self.change_reason(),
+            [figure.pk for figure in instances],
+            history_type=history.CHANGED,
+            user=self.user,
+            reason=self.change_reason(),
         )
 
     def change_reason(self):

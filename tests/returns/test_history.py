@@ -83,3 +83,65 @@ def test_it_shows_a_requests_history_in_the_admin(client, imported_figure, admin
 
     assert response.status_code == 200
     assert foi_request.history.latest().history_user == administrator
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Every call of returns.history.record, the one writer of figure history, as (type, n)."""
+    from returns import history
+
+    calls = []
+    real = history.record
+
+    def spy(model, ids, **kwargs):
+        ids = list(ids)
+        calls.append((kwargs["history_type"], len(ids)))
+        return real(model, ids, **kwargs)
+
+    monkeypatch.setattr(history, "record", spy)
+    return calls
+
+
+def test_every_figure_history_row_is_written_by_the_one_recorder(
+    recorded, caseworker, second_caseworker, verifier
+):
+    campaign = make_campaign()
+    data = (HERE / "clean_long.csv").read_bytes()
+    assert import_long(campaign, data, "clean_long.csv", user=caseworker).ok
+    figures = Figure.objects.filter(request__campaign=campaign)
+    created = figures.count()
+    corrected = data.replace(b",190,", b",191,")
+    assert import_long(campaign, corrected, "corrected.csv", user=caseworker).ok
+    verify_figures(verifier, list(figures.filter(value=191)))
+    figure = figures.get(value=191)
+    figure.note = "checked by phone"
+    figure._history_user = second_caseworker
+    figure.save()
+    figure_id = figure.pk
+    figure.delete()
+
+    assert recorded == [("+", created), ("~", 1), ("~", 1), ("~", 1), ("-", 1)]
+    from returns.models import Figure as F
+
+    rows = F.history.filter(id=figure_id).order_by("history_id")
+    assert [(row.history_type, row.history_user, row.value) for row in rows] == [
+        ("+", caseworker, 190),
+        ("~", caseworker, 191),
+        ("~", verifier, 191),
+        ("~", second_caseworker, 191),
+        ("-", second_caseworker, 191),
+    ]
+    assert rows.last().note == "checked by phone"
+
+
+def test_a_deletion_that_rolls_back_leaves_no_history_row(imported_figure):
+    from django.db import transaction
+
+    history = Figure.history.filter(id=imported_figure.pk)
+    before = history.count()
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            imported_figure.delete()
+            raise RuntimeError("the delete failed")
+
+    assert history.count() == before == 1
