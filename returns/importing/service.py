@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from returns import breakdowns
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
 from returns.importing.resource import FigureResource, problems_of
@@ -9,9 +10,7 @@ from returns.importing.wide import wide_to_long
 from returns.models import ImportBatch
 
 WIDE_BREAKDOWNS = [
-    ("victim_age", "Victim age (Under 1, 0..17, Unknown)"),
-    ("offence_type", "Offence type"),
-    ("victim_gender", "Victim gender"),
+    *((breakdown.code, breakdown.choice_label) for breakdown in breakdowns.BREAKDOWNS),
     ("", "Headline totals only (a single Total row)"),
 ]
 
