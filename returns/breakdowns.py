@@ -35,6 +35,7 @@ victim-age cells only.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from returns.rounding import change_pct, round_half_up
 
@@ -49,9 +50,10 @@ class CategoryCells:
     period: str
     category: str
     status: str
-    cells: int  # how many figures
+    # How many figures: as many forces, since a force has one figure per period, measure,
+    # breakdown and category (the one_figure_per_cell constraint).
+    cells: int
     total: int | None  # the sum of their values (None unless reported)
-    forces: int = 0  # how many forces they come from
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,13 @@ def as_written(text):
     return text
 
 
+NOT_A_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=4096)  # the statistics ask for each category's key once per cell row
 def match_key(text):
     """What two spellings of one category share: case, spaces, punctuation and "&" aside."""
-    return " ".join(re.sub(r"[\W_]+", " ", str(text).casefold().replace("&", " and ")).split())
+    return " ".join(NOT_A_WORD.sub(" ", str(text).casefold().replace("&", " and ")).split())
 
 
 def alphabetical(category):
@@ -281,6 +287,7 @@ OFFENCE_TYPE_BY_KEY = {match_key(label): label for label in OFFENCE_TYPES}
 OFFENCE_TYPE_POSITION = {label: position for position, label in enumerate(OFFENCE_TYPES)}
 
 
+@lru_cache(maxsize=4096)
 def offence_type(text):
     """The known spelling of an offence type, or the text as written."""
     return OFFENCE_TYPE_BY_KEY.get(match_key(text), text)
@@ -316,7 +323,7 @@ def tally_categories(breakdown, cells):
             tally.suppressed += row.cells
         else:
             tally.total = (tally.total or 0) + row.total
-            tally.forces += row.forces
+            tally.forces += row.cells
     return tallies
 
 

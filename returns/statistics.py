@@ -108,12 +108,12 @@ def fetch_inputs(campaign, include_unverified=False):
         .values_list("request__force_id", "period", "status", "value")
     }
     breakdown_cells = [
-        CategoryCells(**row)
+        CategoryCells(*row)
         for row in figures.filter(breakdown__in=[b.code for b in breakdowns.SUMMARISED])
         .order_by()
         .values("breakdown", "period", "category", "status")
-        # One request per force in a campaign: distinct requests are distinct forces.
-        .annotate(cells=Count("id"), total=Sum("value"), forces=Count("request_id", distinct=True))
+        .annotate(cells=Count("id"), total=Sum("value"))
+        .values_list("breakdown", "period", "category", "status", "cells", "total")
     ]
     populations = {
         (force_id, year): under_18

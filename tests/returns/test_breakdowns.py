@@ -103,10 +103,8 @@ def test_it_orders_categories_for_display():
 A, B, C = ForceAsked(1, "Avon", "E1"), ForceAsked(2, "Bede", ""), ForceAsked(3, "Cam", "")
 
 
-def offence_cells(period, category, status, cells=1, total=None, forces=None):
-    if forces is None:
-        forces = cells if status == "reported" else 0
-    return CategoryCells("offence_type", period, category, status, cells, total, forces)
+def offence_cells(period, category, status, cells=1, total=None):
+    return CategoryCells("offence_type", period, category, status, cells, total)
 
 
 def statistics_of(rows, headline=None):
