@@ -1,5 +1,6 @@
 """The breakdowns registry: names, category normalisation, and the offence-type statistics."""
 
+import importlib
 import json
 from io import StringIO
 
@@ -354,3 +355,19 @@ def test_it_shows_a_snapshot_stored_before_offence_types_had_statistics(
     page = client.get(reverse("returns:statistics_page", args=[imported_round.slug]))
     assert page.status_code == 200
     assert 'id="breakdown-offence_type"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_marks_statistics_stored_before_the_offence_type_table_out_of_date(imported_round):
+    from django.apps import apps
+
+    from returns.models import StatsSnapshot
+
+    snapshots.recompute(imported_round.pk)
+    assert not StatsSnapshot.objects.get(campaign=imported_round).is_stale
+    migration = importlib.import_module(
+        "returns.migrations.0020_recompute_statistics_for_breakdowns"
+    )
+    migration.mark_statistics_stale(apps, None)
+    assert StatsSnapshot.objects.get(campaign=imported_round).is_stale
+    assert snapshots.stale_campaign_ids() == [imported_round.pk]
