@@ -29,6 +29,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from returns.breakdowns import COUNTS_KEYS
 from returns.models import Campaign, FigureChange, StatsSnapshot
 from returns.statistics import compute_statistics
 
@@ -103,7 +104,7 @@ def recompute_once(campaign_id):
         ):
             return FRESH
         statistics = compute_statistics(campaign)
-        snapshot.payload = {**statistics.payload, "age_counts": statistics.age_counts}
+        snapshot.payload = {**statistics.payload, **statistics.extras}
         snapshot.figure_count = statistics.figure_count
         snapshot.data_version = campaign.data_version
         snapshot.computed_at = timezone.now()
@@ -136,7 +137,12 @@ def repair_stale():
 
 def snapshot_payload_statistics(snapshot):
     """The `national_stats --json` part of a stored payload (without the chart-only extras)."""
-    return {key: value for key, value in snapshot.payload.items() if key != "age_counts"}
+    return {key: value for key, value in snapshot.payload.items() if key not in COUNTS_KEYS}
+
+
+def snapshot_extras(snapshot):
+    """The chart-only extras of a stored payload: {"age_counts": {period: {"13": 257}}}."""
+    return {key: value for key, value in snapshot.payload.items() if key in COUNTS_KEYS}
 
 
 def populations_changed(**kwargs):

@@ -2,11 +2,13 @@
 
 Two layers:
 - `fetch_inputs` asks the database four aggregate-sized questions (requests and their forces;
-  headline cells per force and period; victim-age cells summed per period and category in SQL;
-  under-18 populations). The number of queries is the same whatever the number of forces,
-  periods or figures.
+  headline cells per force and period; the cells of every breakdown with statistics, summed per
+  breakdown, period, category and status in SQL; under-18 populations). The number of queries
+  is the same whatever the number of forces, periods, breakdowns or figures.
 - `build_statistics` is a pure function turning those rows into the `national_stats --json`
-  payload; it loops over forces, periods and distinct age categories, never over figures.
+  payload; it loops over forces, periods and distinct categories, never over figures. Each
+  breakdown's summary (victim ages, the offence-type table) comes from its entry in
+  returns/breakdowns.py, under that entry's key of each period.
 
 Details the definitions leave open, fixed here (docs/statistics.md states them too):
 - Figures count only when verified (`verified_at` set) unless `include_unverified` asks, and only
@@ -20,8 +22,9 @@ Details the definitions leave open, fixed here (docs/statistics.md states them t
   headline total. `recorded` and `aged_10_and_under` are null when no single-year age cell was
   reported, `unknown` when no "unknown" cell was; `most_common_age` (ties: the youngest) and
   `youngest_age` look only at ages with a count above 0.
-- `suppressed_cells` of a period counts the suppressed cells among what that period's sums read:
-  the headline cells and the victim-age cells (other breakdowns are not summed, so not counted).
+- Offence types: see returns/breakdowns.py (the `offence_types` list of each period).
+- `suppressed_cells` of a period counts the suppressed cells among the headline cells and the
+  victim-age cells; the offence-type table counts its own per type.
 - The per-force list holds every force asked (one row per request), for every period, in force
   name order then campaign period order, with nulls where nothing was reported. `ons_code` is null
   for forces without one (Police Scotland, PSNI, the special forces).
@@ -31,69 +34,26 @@ Details the definitions leave open, fixed here (docs/statistics.md states them t
   point before the rounding), then become JSON numbers.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
-from math import floor
 
 from django.db.models import Count, Sum
 
 from forces.models import Under18Population
+from returns import breakdowns
+from returns.breakdowns import CategoryCells, format_number
 from returns.models import Figure, FOIRequest
 from returns.periods import period_days, period_start_year
+from returns.rounding import change_pct, round_half_up
 
-AGE_BREAKDOWN = "victim_age"
 REPORTED = Figure.Status.REPORTED.value
 SUPPRESSED = Figure.Status.SUPPRESSED.value
-AGE_ZERO_WORDS = {"under 1", "under one", "<1", "< 1", "less than 1", "under 1 year"}
-WHOLE_NUMBER = re.compile(r"^\d{1,3}$")
-
-
-# --- Pure helpers -------------------------------------------------------------------------------
-
-
-def round_half_up(numerator, denominator):
-    """numerator / denominator rounded half up (away from zero) to one decimal, as a float.
-
-    Exact: the same result as Decimal's ROUND_HALF_UP on the true quotient.
-    """
-    if isinstance(numerator, int) and isinstance(denominator, int):
-        # Counts and populations are whole numbers: integer arithmetic, ten times faster.
-        tenths = (20 * abs(numerator) + abs(denominator)) // (2 * abs(denominator))
-        negative = (numerator < 0) != (denominator < 0)
-        return -tenths / 10 if negative and tenths else tenths / 10
-    value = Fraction(numerator) / Fraction(denominator)
-    tenths = floor(abs(value) * 10 + Fraction(1, 2))
-    return float(Decimal(tenths if value >= 0 else -tenths).scaleb(-1))
-
-
-def change_pct(previous, current):
-    """Percentage change, or None when either is missing or the previous is 0."""
-    if previous is None or current is None or previous == 0:
-        return None
-    return round_half_up((current - previous) * 100, previous)
-
-
-def single_year_age(category):
-    """ "13" -> 13, "Under 1" -> 0; None for "unknown", bands and anything else."""
-    text = " ".join(str(category).strip().lower().split())
-    if text in AGE_ZERO_WORDS:
-        return 0
-    if WHOLE_NUMBER.match(text):
-        return int(text)
-    return None
 
 
 def previous_of(periods, period):
     """The period before `period` in the campaign's list (Campaign.previous_period), or None."""
     index = periods.index(period)
     return periods[index - 1] if index > 0 else None
-
-
-def is_unknown_age(category):
-    return str(category).strip().lower() == "unknown"
 
 
 # --- What the database returns ------------------------------------------------------------------
@@ -106,17 +66,6 @@ class ForceAsked:
     ons_code: str
 
 
-@dataclass(frozen=True)
-class AgeCells:
-    """Victim-age cells of one period, category and status, summed in the database."""
-
-    period: str
-    category: str
-    status: str
-    cells: int
-    total: int | None
-
-
 @dataclass
 class StatisticsInputs:
     slug: str
@@ -124,15 +73,19 @@ class StatisticsInputs:
     periods: list
     forces: list  # [ForceAsked], in name order
     headline: dict  # {(force_id, period): (status, value)}
-    age_cells: list  # [AgeCells]
+    breakdown_cells: list  # [CategoryCells] of the breakdowns with statistics
     populations: dict = field(default_factory=dict)  # {(force_id, year): under_18}
 
 
 @dataclass
 class CampaignStatistics:
     payload: dict  # exactly the `national_stats --json` shape
-    age_counts: dict  # {period: {"13": 257, ...}} single-year ages, for the age chart
-    figure_count: int  # figures read: headline and victim-age cells
+    extras: dict  # kept beside the payload for charts: {"age_counts": {period: {"13": 257}}}
+    figure_count: int  # figures read: headline and breakdown cells
+
+    @property
+    def age_counts(self):
+        return self.extras.get("age_counts", {})
 
 
 def fetch_inputs(campaign, include_unverified=False):
@@ -154,12 +107,13 @@ def fetch_inputs(campaign, include_unverified=False):
         .order_by()
         .values_list("request__force_id", "period", "status", "value")
     }
-    age_cells = [
-        AgeCells(**row)
-        for row in figures.filter(breakdown=AGE_BREAKDOWN)
+    breakdown_cells = [
+        CategoryCells(*row)
+        for row in figures.filter(breakdown__in=[b.code for b in breakdowns.SUMMARISED])
         .order_by()
-        .values("period", "category", "status")
+        .values("breakdown", "period", "category", "status")
         .annotate(cells=Count("id"), total=Sum("value"))
+        .values_list("breakdown", "period", "category", "status", "cells", "total")
     ]
     populations = {
         (force_id, year): under_18
@@ -174,7 +128,7 @@ def fetch_inputs(campaign, include_unverified=False):
         periods=list(campaign.periods),
         forces=forces,
         headline=headline,
-        age_cells=age_cells,
+        breakdown_cells=breakdown_cells,
         populations=populations,
     )
 
@@ -188,13 +142,27 @@ def compute_statistics(campaign, include_unverified=False):
 
 def build_statistics(inputs):
     reported, suppressed = _headline_by_period(inputs)
-    ages = _ages_by_period(inputs)
+    cells = _cells_by_breakdown_and_period(inputs)
     periods = []
     for period in inputs.periods:
         previous = previous_of(inputs.periods, period)
-        periods.append(
-            _period_row(inputs, period, previous, reported, ages[period], suppressed[period])
-        )
+        row = _period_row(inputs, period, previous, reported)
+        summaries = {
+            breakdown: breakdown.summary(
+                cells[breakdown.code][period], cells[breakdown.code][previous] if previous else None
+            )
+            for breakdown in breakdowns.SUMMARISED
+        }
+        # Key order: the summaries whose suppressed cells `suppressed_cells` counts (victim_age)
+        # come before it, as they always have; the other breakdowns' summaries after it.
+        for breakdown, summary in summaries.items():
+            if breakdown.counted_in_period_suppressed:
+                row[breakdown.summary_key] = summary
+        row["suppressed_cells"] = suppressed[period] + _suppressed_breakdown_cells(cells, period)
+        for breakdown, summary in summaries.items():
+            if not breakdown.counted_in_period_suppressed:
+                row[breakdown.summary_key] = summary
+        periods.append(row)
     forces = [
         _force_row(inputs, force, period, previous_of(inputs.periods, period), reported)
         for force in inputs.forces
@@ -206,19 +174,15 @@ def build_statistics(inputs):
         "periods": periods,
         "forces": forces,
     }
-    age_counts = {
-        period: {str(age): count for age, count in sorted(ages[period].ages.items())}
-        for period in inputs.periods
+    extras = {
+        breakdown.counts_key: {
+            period: breakdown.counts(cells[breakdown.code][period]) for period in inputs.periods
+        }
+        for breakdown in breakdowns.SUMMARISED
+        if breakdown.counts_key
     }
-    figure_count = len(inputs.headline) + sum(cells.cells for cells in inputs.age_cells)
-    return CampaignStatistics(payload=payload, age_counts=age_counts, figure_count=figure_count)
-
-
-@dataclass
-class _AgeTally:
-    ages: dict = field(default_factory=dict)  # {age: count}
-    unknown: int | None = None
-    suppressed: int = 0
+    figure_count = len(inputs.headline) + sum(row.cells for row in inputs.breakdown_cells)
+    return CampaignStatistics(payload=payload, extras=extras, figure_count=figure_count)
 
 
 def _headline_by_period(inputs):
@@ -232,20 +196,22 @@ def _headline_by_period(inputs):
     return reported, suppressed
 
 
-def _ages_by_period(inputs):
-    tallies = defaultdict(_AgeTally)
-    for row in inputs.age_cells:
-        tally = tallies[row.period]
-        if row.status == SUPPRESSED:
-            tally.suppressed += row.cells
-        if row.status != REPORTED:
-            continue
-        age = single_year_age(row.category)
-        if age is not None:
-            tally.ages[age] = tally.ages.get(age, 0) + row.total
-        elif is_unknown_age(row.category):
-            tally.unknown = (tally.unknown or 0) + row.total
-    return tallies
+def _cells_by_breakdown_and_period(inputs):
+    """{breakdown code: {period: [CategoryCells]}}."""
+    cells = defaultdict(lambda: defaultdict(list))
+    for row in inputs.breakdown_cells:
+        cells[row.breakdown][row.period].append(row)
+    return cells
+
+
+def _suppressed_breakdown_cells(cells, period):
+    return sum(
+        row.cells
+        for breakdown in breakdowns.SUMMARISED
+        if breakdown.counted_in_period_suppressed
+        for row in cells[breakdown.code][period]
+        if row.status == SUPPRESSED
+    )
 
 
 def _sum_or_none(values):
@@ -253,7 +219,8 @@ def _sum_or_none(values):
     return sum(values) if values else None
 
 
-def _period_row(inputs, period, previous, reported, ages, suppressed_headline):
+def _period_row(inputs, period, previous, reported):
+    """The period's headline figures; build_statistics adds the breakdowns and suppressed cells."""
     current = reported.get(period, {})
     total = _sum_or_none(current.values())
     days = period_days(period)
@@ -269,8 +236,6 @@ def _period_row(inputs, period, previous, reported, ages, suppressed_headline):
         "previous_forces_reporting": None,
         "change_pct": None,
         "like_for_like": dict.fromkeys(["forces", "previous_total", "total", "change_pct"]),
-        "victim_age": _victim_age(ages),
-        "suppressed_cells": suppressed_headline + ages.suppressed,
     }
     if previous is not None:
         earlier = reported.get(previous, {})
@@ -290,27 +255,6 @@ def _period_row(inputs, period, previous, reported, ages, suppressed_headline):
             },
         )
     return row
-
-
-def _victim_age(tally):
-    counts = tally.ages
-    positive = {age: count for age, count in counts.items() if count > 0}
-    most_common_count = max(positive.values(), default=None)
-    most_common_age = (
-        min(age for age, count in positive.items() if count == most_common_count)
-        if positive
-        else None
-    )
-    return {
-        "most_common_age": most_common_age,
-        "most_common_age_count": most_common_count,
-        "youngest_age": min(positive, default=None),
-        "aged_10_and_under": (
-            sum(count for age, count in counts.items() if age <= 10) if counts else None
-        ),
-        "recorded": sum(counts.values()) if counts else None,
-        "unknown": tally.unknown,
-    }
 
 
 def _force_row(inputs, force, period, previous, reported):
@@ -333,14 +277,6 @@ def _force_row(inputs, force, period, previous, reported):
 # --- Words ----------------------------------------------------------------------------------
 
 
-def _number(value):
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
-
-
-def _offences(count):
-    return f"{_number(count)} offence{'' if count == 1 else 's'}"
-
-
 def press_sentence(payload, period):
     """A sentence ready for a press release, built only from the payload's figures."""
     row = next(row for row in payload["periods"] if row["period"] == period)
@@ -348,25 +284,20 @@ def press_sentence(payload, period):
         return f"No force has reported a total for {period} yet."
     what = payload["measure"].replace("_", " ")
     sentence = (
-        f"Police forces recorded {_number(row['total'])} {what} in {period}, "
-        f"{_number(row['per_day'])} a day (figures from {row['forces_reporting']} of "
+        f"Police forces recorded {format_number(row['total'])} {what} in {period}, "
+        f"{format_number(row['per_day'])} a day (figures from {row['forces_reporting']} of "
         f"{row['forces_asked']} forces, obtained under Freedom of Information)"
     )
     if row["change_pct"] is not None:
         direction = "up" if row["change_pct"] >= 0 else "down"
         sentence += (
-            f", {direction} {_number(abs(row['change_pct']))}% on the "
-            f"{_number(row['previous_total'])} recorded in {row['previous_period']} "
+            f", {direction} {format_number(abs(row['change_pct']))}% on the "
+            f"{format_number(row['previous_total'])} recorded in {row['previous_period']} "
             f"by {row['previous_forces_reporting']} forces"
         )
     sentence += "."
-    ages = row["victim_age"]
-    if ages["most_common_age"] is not None:
-        sentence += (
-            f" The most common age of victims was {ages['most_common_age']} "
-            f"({_offences(ages['most_common_age_count'])}); the youngest was "
-            f"{ages['youngest_age']}; {_offences(ages['aged_10_and_under'])} "
-            f"{'was' if ages['aged_10_and_under'] == 1 else 'were'} against children aged 10 "
-            "and under."
-        )
+    for breakdown in breakdowns.SUMMARISED:
+        words = breakdown.sentence(row.get(breakdown.summary_key))
+        if words:
+            sentence += f" {words}"
     return sentence

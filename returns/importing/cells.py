@@ -8,13 +8,17 @@ Decisions (docs/file-formats.md, "The returns file"):
   force would not give it ("not provided", "refused", "withheld", "exempt", "s.12") = not
   provided. An empty value with no note is an error: a blank is never taken as zero or missing.
 - measure: empty = the campaign's measure; anything else must be the campaign's measure.
-- breakdown: "" = the headline total; "Victim age" is written victim_age.
+- breakdown: "" = the headline total; "Victim age" is written victim_age; the other names of
+  each breakdown are in its entry of returns/breakdowns.py.
 - category: empty for the headline total; "Total" inside a breakdown is the headline total too.
-  Victim ages are stored as "0".."17" and "unknown" ("Under 1" is 0).
+  Otherwise the breakdown's entry stores it (victim ages as "0".."17" and "unknown", "Under 1"
+  being 0; known offence types in one spelling); a breakdown without an entry keeps it as written.
 """
 
 import re
 from dataclasses import dataclass
+
+from returns import breakdowns
 
 SUPPRESSED = re.compile(r"^(\*+|<\s*\d+)$")
 WHOLE = re.compile(r"^\+?(\d{1,3}(,\d{3})+|\d+)(\.0+)?$")
@@ -22,22 +26,7 @@ NEGATIVE = re.compile(r"^[-−–]\s*\d[\d,]*(\.\d+)?$")
 DECIMAL = re.compile(r"^\+?\d[\d,]*\.\d+$")
 NOT_PROVIDED_WORDS = ("not provided", "refus", "withheld", "exempt", "s.12", "section 12")
 TOTAL_WORDS = {"total", "all", "grand total", "total offences", "all ages", "overall total"}
-BREAKDOWN_ALIASES = {
-    "age": "victim_age",
-    "victims_age": "victim_age",
-    "age_of_victim": "victim_age",
-    "offence": "offence_type",
-    "offences": "offence_type",
-    "crime_type": "offence_type",
-    "gender": "victim_gender",
-    "sex": "victim_gender",
-    "victim_sex": "victim_gender",
-    "total": "",
-    "headline": "",
-}
-AGE_ZERO = {"under 1", "under one", "<1", "< 1", "less than 1", "0"}
-AGE_UNKNOWN = {"unknown", "not known", "not recorded", "age unknown", "unknown age", "n/k"}
-AGE_NUMBER = re.compile(r"^(age\s+)?(\d{1,3})(\.0+)?(\s*(years?|yrs?)(\s+old)?)?$")
+HEADLINE_NAMES = {"total", "headline"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +84,7 @@ def _empty_value(note):
 
 def parse_breakdown(cell):
     code = re.sub(r"[^a-z0-9]+", "_", cell_text(cell).lower()).strip("_")
-    return BREAKDOWN_ALIASES.get(code, code)
+    return "" if code in HEADLINE_NAMES else breakdowns.code_for(code)
 
 
 def is_total_label(cell):
@@ -116,21 +105,7 @@ def parse_category(breakdown, cell):
         raise ValueError(f"is empty: which {breakdown.replace('_', ' ')} is this figure for?")
     if is_total_label(text):
         return "", ""
-    if breakdown == "victim_age":
-        return breakdown, age_category(text)
-    return breakdown, text
-
-
-def age_category(text):
-    lowered = text.lower()
-    if lowered in AGE_ZERO:
-        return "0"
-    if lowered in AGE_UNKNOWN:
-        return "unknown"
-    match = AGE_NUMBER.match(lowered)
-    if match:
-        return str(int(match.group(2)))
-    return text
+    return breakdown, breakdowns.normalise_category(breakdown, text)
 
 
 def parse_measure(cell, campaign_measure):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError
 
+from returns import breakdowns
 from returns.importing import claims
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
@@ -23,9 +24,7 @@ from returns.importing.wide import find_header_row, wide_to_long
 from returns.models import ImportBatch
 
 WIDE_BREAKDOWNS = [
-    ("victim_age", "Victim age (Under 1, 0..17, Unknown)"),
-    ("offence_type", "Offence type"),
-    ("victim_gender", "Victim gender"),
+    *((breakdown.code, breakdown.choice_label) for breakdown in breakdowns.BREAKDOWNS),
     ("", "Headline totals only (a single Total row)"),
 ]
 ROLLED_BACK = "The import was rolled back: nothing was saved."

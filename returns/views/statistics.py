@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 
-from returns import roles, snapshots
+from returns import breakdowns, roles, snapshots
 from returns.models import Campaign, StatsSnapshot
 from returns.statistics import compute_statistics, press_sentence
 from returns.views import statistics_charts
@@ -51,11 +51,8 @@ def statistics_page(request, slug):
         "force_rows": [
             row for row in (source["payload"] or {}).get("forces", []) if row["period"] == period
         ],
-        "charts": [
-            ("years", "Year on year"),
-            ("ages", f"Victims by age, {period}"),
-            ("forces", f"Force by force, {period}"),
-        ],
+        "breakdowns": breakdown_summaries(source["payload"], period),
+        "charts": statistics_charts.charts_of(period),
     }
     return TemplateResponse(request, "returns/statistics_page.html", context)
 
@@ -69,7 +66,7 @@ def statistics_chart(request, slug, name, fmt):
     if source["payload"] is None:
         raise Http404("These statistics have not been computed yet.")
     period = _chosen_period(request, campaign, source["payload"])
-    chart = statistics_charts.CHARTS[name](source["payload"], source["age_counts"], period)
+    chart = statistics_charts.CHARTS[name](source["payload"], source["extras"], period)
     response = HttpResponse(
         statistics_charts.render(chart, fmt), content_type=statistics_charts.CONTENT_TYPES[fmt]
     )
@@ -96,7 +93,7 @@ def _source(request, campaign):
             "snapshot": None,
             "stale": False,
             "payload": statistics.payload,
-            "age_counts": statistics.age_counts,
+            "extras": statistics.extras,
             "figure_count": statistics.figure_count,
         }
     snapshot = _snapshot_of(campaign)
@@ -109,7 +106,7 @@ def _source(request, campaign):
         "snapshot": snapshot,
         "stale": stale,
         "payload": snapshots.snapshot_payload_statistics(snapshot) if has_payload else None,
-        "age_counts": snapshot.payload.get("age_counts", {}) if has_payload else {},
+        "extras": snapshots.snapshot_extras(snapshot) if has_payload else {},
         "figure_count": snapshot.figure_count if has_payload else 0,
     }
 
@@ -141,3 +138,14 @@ def headline(payload, period):
         "change_text": signed_pct(row["change_pct"]),
         "like_for_like_text": signed_pct(like["change_pct"]),
     }
+
+
+def breakdown_summaries(payload, period):
+    """[(breakdown, its summary of the period)] for each breakdown with statistics: a snapshot
+    stored before a breakdown had statistics has no summary of it until it is recomputed."""
+    row = next((row for row in (payload or {}).get("periods", []) if row["period"] == period), {})
+    return [
+        (breakdown, row[breakdown.summary_key])
+        for breakdown in breakdowns.SUMMARISED
+        if row.get(breakdown.summary_key) is not None
+    ]

@@ -1,13 +1,18 @@
 """Charts of a campaign's statistics, drawn server-side by matplotlib (Agg) as PNG or SVG.
 
-Each function takes the statistics payload (and, for ages, the age counts) and returns a
-matplotlib Figure; `render` turns it into bytes. Nothing here touches the database.
+Each chart takes the statistics payload, the extras stored beside it (the age counts) and a
+period, and returns a matplotlib Figure; `render` turns it into bytes. Besides the year-on-year
+and force-by-force charts, every breakdown whose entry in returns/breakdowns.py has a `chart` gets
+one, drawn from the bars that entry gives. Nothing here touches the database.
 
 matplotlib is imported when the first chart is drawn, not with this module: the URLconf
 imports it, and importing matplotlib costs most of a second on every web worker's start.
 """
 
 import io
+from functools import partial
+
+from returns import breakdowns
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 BLUE, GREY = "#1f5f99", "#a9b4c2"
@@ -36,17 +41,26 @@ def _note_empty(axes, text):
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color="grey")
 
 
-def age_chart(payload, age_counts, period):
-    chart, axes = _chart(f"Victims by age, {period}")
-    counts = {int(age): count for age, count in (age_counts.get(period) or {}).items()}
-    if counts:
-        ages = list(range(min(counts), max(counts) + 1))
-        axes.bar(ages, [counts.get(age, 0) for age in ages], color=BLUE)
-        axes.set_xticks(ages)
-        axes.set_xlabel("Age of victim (years)")
-        axes.set_ylabel("Offences")
+def breakdown_chart(breakdown, payload, extras, period):
+    """The bars of one breakdown's chart for `period`, as its registry entry gives them."""
+    spec = breakdown.chart
+    row = next((row for row in payload["periods"] if row["period"] == period), {})
+    counts = (extras.get(breakdown.counts_key) or {}).get(period) or {}
+    bars = spec.bars(breakdown, row.get(breakdown.summary_key), counts)
+    labels = [label for label, _ in bars]
+    height = max(3.0, 0.28 * len(bars) + 1) if spec.horizontal else 4.5
+    chart, axes = _chart(f"{spec.title}, {period}", height=height)
+    if not bars:
+        _note_empty(axes, spec.empty_text)
+    elif spec.horizontal:
+        axes.barh(range(len(bars)), [value for _, value in bars], color=BLUE)
+        axes.set_yticks(range(len(bars)), labels, fontsize=8)
+        axes.set_xlabel("Offences")
     else:
-        _note_empty(axes, "No single-year ages reported")
+        axes.bar(range(len(bars)), [value for _, value in bars], color=BLUE)
+        axes.set_xticks(range(len(bars)), labels)
+        axes.set_xlabel(spec.axis_label)
+        axes.set_ylabel("Offences")
     return chart
 
 
@@ -92,7 +106,24 @@ def years_chart(payload, period=None):
 
 
 CHARTS = {
-    "ages": lambda payload, age_counts, period: age_chart(payload, age_counts, period),
-    "forces": lambda payload, age_counts, period: forces_chart(payload, period),
-    "years": lambda payload, age_counts, period: years_chart(payload, period),
+    "years": lambda payload, extras, period: years_chart(payload, period),
+    **{
+        breakdown.chart.name: partial(breakdown_chart, breakdown)
+        for breakdown in breakdowns.SUMMARISED
+        if breakdown.chart
+    },
+    "forces": lambda payload, extras, period: forces_chart(payload, period),
 }
+
+
+def charts_of(period):
+    """[(name, caption)] of the charts the statistics page shows, in order."""
+    return [
+        ("years", "Year on year"),
+        *(
+            (breakdown.chart.name, f"{breakdown.chart.title}, {period}")
+            for breakdown in breakdowns.SUMMARISED
+            if breakdown.chart
+        ),
+        ("forces", f"Force by force, {period}"),
+    ]

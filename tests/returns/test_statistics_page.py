@@ -73,7 +73,7 @@ def test_it_shows_an_earlier_period_on_request(client, caseworker, campaign):
     ("fmt", "content_type", "start"),
     [("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<?xml")],
 )
-@pytest.mark.parametrize("name", ["ages", "forces", "years"])
+@pytest.mark.parametrize("name", ["ages", "offence-types", "forces", "years"])
 def test_it_draws_each_chart_as_png_and_svg(
     client, caseworker, campaign, name, fmt, content_type, start
 ):

@@ -2,15 +2,14 @@
 
 import pytest
 
+from returns.breakdowns import CategoryCells, single_year_age
 from returns.statistics import (
-    AgeCells,
     ForceAsked,
     StatisticsInputs,
     build_statistics,
     change_pct,
     press_sentence,
     round_half_up,
-    single_year_age,
 )
 
 A, B, C = (
@@ -27,7 +26,7 @@ def inputs(headline=None, age_cells=None, periods=("2015/16", "2016/17"), popula
         periods=list(periods),
         forces=[A, B, C],
         headline=headline or {},
-        age_cells=[AgeCells(*cells) for cells in age_cells or []],
+        breakdown_cells=[CategoryCells("victim_age", *cells) for cells in age_cells or []],
         populations=populations or {},
     )
 
