@@ -1,4 +1,5 @@
-"""The verified dataset of a campaign: one tidy row per verified figure, as CSV, XLSX or JSON.
+"""The verified dataset of a campaign: one tidy row per verified figure, as CSV, XLSX or JSON
+(each format one entry of FORMATS).
 
 Only verified figures ever leave through here. Missing is never written as zero: a suppressed
 cell keeps the force's text ("<5", "*") and not-held / not-provided cells have no value, with
@@ -11,19 +12,13 @@ import datetime
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from returns.models import Correspondence, Figure
 from returns.spreadsheet_safety import neutralise
-
-FORMATS = ("csv", "xlsx", "json")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 COLUMNS = {
     "force": "The police force (directory name).",
@@ -208,14 +203,32 @@ def json_cell(value):
     return value
 
 
-WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
+@dataclass(frozen=True)
+class ExportFormat:
+    """One way to write the dataset: a new format is one entry in FORMATS below."""
+
+    name: str  # the file extension, and the name the command line and the page use
+    content_type: str
+    write: Callable[[Dataset], bytes]
+
+
+FORMATS = {
+    export_format.name: export_format
+    for export_format in [
+        ExportFormat("csv", "text/csv; charset=utf-8", to_csv),
+        ExportFormat(
+            "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx
+        ),
+        ExportFormat("json", "application/json", to_json),
+    ]
+}
 
 
 def render(campaign, format, suppress_below=None):
-    """The verified dataset of `campaign` as bytes in `format` (csv, xlsx or json)."""
-    if format not in WRITERS:
+    """The verified dataset of `campaign` as bytes in `format` (a name in FORMATS)."""
+    if format not in FORMATS:
         raise ExportError(f"Unknown format {format!r}: use one of {', '.join(FORMATS)}.")
-    return WRITERS[format](build_dataset(campaign, suppress_below))
+    return FORMATS[format].write(build_dataset(campaign, suppress_below))
 
 
 def file_name(campaign, format):

@@ -69,7 +69,7 @@ def dataset_download(request, slug):
     if form.is_valid():
         format = form.cleaned_data["format"]
         content = exporting.render(campaign, format, form.cleaned_data["suppress_below"])
-        response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[format])
+        response = HttpResponse(content, content_type=exporting.FORMATS[format].content_type)
         name = exporting.file_name(campaign, format)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
