@@ -1,3 +1,6 @@
+import secrets
+import string
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -177,6 +180,12 @@ def _effective_due(lookup, day):
     )
 
 
+def new_reply_token():
+    """12 random lower-case letters and digits (about 62 bits): unguessable, safe in an address."""
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
 class FOIRequest(models.Model):
     """One campaign's request to one force, with its statutory clock.
 
@@ -205,6 +214,11 @@ class FOIRequest(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="requests")
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="requests")
+    # Unguessable: the Reply-To address of every message about this request carries it
+    # (foi+TOKEN@...), so a force's reply is filed under it with certainty.
+    reply_token = models.CharField(
+        max_length=16, unique=True, default=new_reply_token, editable=False
+    )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.NOT_SENT)
     reference = models.CharField("force's reference", max_length=80, blank=True)
 
@@ -335,6 +349,12 @@ class FOIRequest(models.Model):
         )
 
     @property
+    def our_reference(self):
+        """The charity's reference for this request, in the subject of every message about it
+        (e.g. "FOIR-00042"): short, stable, and unlike the forces' own references."""
+        return f"FOIR-{self.pk:05d}" if self.pk else ""
+
+    @property
     def regime(self):
         return self.force.regime
 
@@ -411,6 +431,13 @@ class Correspondence(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     attachment = models.FileField(upload_to="correspondence/%Y/%m/", blank=True)
+    message_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="The email's Message-ID (ours for a message sent, the sender's for one "
+        "received).",
+    )
     needs_attention = models.CharField(
         max_length=200, blank=True, help_text="Why staff must act on this by hand, if they must."
     )
@@ -691,27 +718,32 @@ class StatsSnapshot(models.Model):
         return (
             self.computed_at is None
             or self.data_version < self.campaign.data_version
-            or FigureChange.objects.filter(campaign_id=self.campaign_id).exists()
+            or FigureChange.of_campaign(self.campaign_id).exists()
         )
 
 
 class FigureChange(models.Model):
-    """A change to a campaign's figures that its statistics snapshot has not taken in yet.
+    """A change to a request's figures that its campaign's statistics have not taken in yet.
 
-    Written by database triggers on the figures table (migration 0003), so every write path —
+    Written by database triggers on the figures table (returns/figure_changes.py), so every
+    write path —
     admin, bulk action, history revert, import, command, shell, raw SQL — leaves one, and none
     can forget to. The recompute deletes the rows it has taken in (returns/snapshots.py); a
     campaign with rows left is out of date. Rows are appended, never updated, so writers do not
     queue behind each other on a shared counter row.
     """
 
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    request = models.ForeignKey(
+        "FOIRequest", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     changed_at = models.DateTimeField(db_default=Now())
 
     def __str__(self):
-        return f"Figures of campaign {self.campaign_id} changed at {self.changed_at}"
+        return f"Figures of request {self.request_id} changed at {self.changed_at}"
+
+    @classmethod
+    def of_campaign(cls, campaign_id):
+        return cls.objects.filter(request__campaign_id=campaign_id)
 
 
 def _placeholder_errors(instance, allowed_by_field) -> dict[str, list[str]]:

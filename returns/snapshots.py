@@ -2,9 +2,10 @@
 
 How a change reaches the snapshot:
 1. The database records every change of figures itself: triggers on the figures table append a
-   `FigureChange` row per campaign touched (migration 0003), whatever wrote them, so no write
-   path can leave the snapshot looking up to date. Other inputs of the statistics (a campaign's
-   periods, under-18 populations) bump `Campaign.data_version` through `mark_data_changed()`.
+   `FigureChange` row per request touched (returns/figure_changes.py), whatever wrote them, so
+   no write path can leave the snapshot looking up to date. Other inputs of the statistics (a
+   campaign's periods, under-18 populations) bump `Campaign.data_version` through
+   `mark_data_changed()`.
 2. Writers that want the statistics soon call `Campaign.mark_data_changed()` once per change
    (imports once per import): `schedule_recompute` enqueues `recompute_statistics` on commit with
    a short countdown (nothing is sent if it rolls back), so a burst coalesces into one recompute.
@@ -94,9 +95,7 @@ def recompute_once(campaign_id):
         campaign.refresh_from_db()
         # Read before the figures, like the version: a change committed after this point
         # leaves its own row behind, and the snapshot stays marked out of date.
-        changes_taken_in = list(
-            FigureChange.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True)
-        )
+        changes_taken_in = list(FigureChange.of_campaign(campaign_id).values_list("pk", flat=True))
         if (
             snapshot.computed_at is not None
             and snapshot.data_version >= campaign.data_version
@@ -123,7 +122,7 @@ def stale_campaign_ids():
             Q(snapshot__isnull=True)
             | Q(snapshot__computed_at__isnull=True)
             | Q(snapshot__data_version__lt=F("data_version"))
-            | Exists(FigureChange.objects.filter(campaign_id=OuterRef("pk")))
+            | Exists(FigureChange.objects.filter(request__campaign_id=OuterRef("pk")))
         )
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -1,111 +1,33 @@
 """Figure changes recorded by the database itself, so the statistics snapshot can tell it is
-out of date whatever wrote the figures (see FigureChange in returns/models.py).
-
-PostgreSQL: one statement-level trigger per event, with transition tables, writes one row per
-campaign touched by a statement (a 100,000-row bulk import writes about a hundred).
-SQLite has row-level triggers only: each writes a row unless the campaign already has one
-waiting (SQLite serialises writers, so the recompute cannot delete it in between unseen).
-"""
+out of date whatever wrote the figures (FigureChange in returns/models.py; the triggers are in
+returns/figure_changes.py)."""
 
 import django.db.models.deletion
 from django.conf import settings
 import django.db.models.functions.datetime
 from django.db import migrations, models
 
-POSTGRESQL = [
-    """
-    CREATE FUNCTION returns_figure_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'INSERT' THEN
-            INSERT INTO returns_figurechange (campaign_id)
-            SELECT DISTINCT r.campaign_id FROM returns_foirequest r
-            WHERE r.id IN (SELECT request_id FROM new_rows);
-        ELSIF TG_OP = 'DELETE' THEN
-            INSERT INTO returns_figurechange (campaign_id)
-            SELECT DISTINCT r.campaign_id FROM returns_foirequest r
-            WHERE r.id IN (SELECT request_id FROM old_rows);
-        ELSE
-            INSERT INTO returns_figurechange (campaign_id)
-            SELECT DISTINCT r.campaign_id FROM returns_foirequest r
-            WHERE r.id IN (SELECT request_id FROM new_rows UNION SELECT request_id FROM old_rows);
-        END IF;
-        RETURN NULL;
-    END $$;
-    """,
-    """
-    CREATE TRIGGER returns_figure_inserted AFTER INSERT ON returns_figure
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION returns_figure_changed();
-    """,
-    """
-    CREATE TRIGGER returns_figure_updated AFTER UPDATE ON returns_figure
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION returns_figure_changed();
-    """,
-    """
-    CREATE TRIGGER returns_figure_deleted AFTER DELETE ON returns_figure
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION returns_figure_changed();
-    """,
-]
-POSTGRESQL_DROP = [
-    "DROP TRIGGER IF EXISTS returns_figure_inserted ON returns_figure",
-    "DROP TRIGGER IF EXISTS returns_figure_updated ON returns_figure",
-    "DROP TRIGGER IF EXISTS returns_figure_deleted ON returns_figure",
-    "DROP FUNCTION IF EXISTS returns_figure_changed()",
-]
+from returns import figure_changes
 
 
-def _sqlite_trigger(name, event, row):
-    return f"""
-    CREATE TRIGGER {name} AFTER {event} ON returns_figure BEGIN
-        INSERT INTO returns_figurechange (campaign_id)
-        SELECT r.campaign_id FROM returns_foirequest r
-        WHERE r.id = {row}.request_id AND NOT EXISTS (
-            SELECT 1 FROM returns_figurechange c WHERE c.campaign_id = r.campaign_id
-        );
-    END;
-    """
+def install(apps, schema_editor):
+    # SQLite's triggers are installed after every migrate instead (returns/figure_changes.py):
+    # SQLite rebuilds a table to alter it, and a trigger naming a table being rebuilt fails it.
+    if schema_editor.connection.vendor != "sqlite":
+        figure_changes.install(schema_editor.connection)
 
 
-SQLITE = [
-    _sqlite_trigger("returns_figure_inserted", "INSERT", "NEW"),
-    _sqlite_trigger("returns_figure_updated_old", "UPDATE", "OLD"),
-    _sqlite_trigger("returns_figure_updated_new", "UPDATE", "NEW"),
-    _sqlite_trigger("returns_figure_deleted", "DELETE", "OLD"),
-]
-SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS {name}"
-    for name in [
-        "returns_figure_inserted",
-        "returns_figure_updated_old",
-        "returns_figure_updated_new",
-        "returns_figure_deleted",
-    ]
-]
-
-
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise RuntimeError(
-                f"No figure-change triggers for {schema_editor.connection.vendor}: the "
-                "statistics could not tell when they are out of date."
-            )
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
+def uninstall(apps, schema_editor):
+    figure_changes.uninstall(schema_editor.connection)
 
 
 def mark_existing_campaigns_changed(apps, schema_editor):
     """Snapshots computed before the triggers may have missed a change: recompute them all."""
-    Campaign = apps.get_model("returns", "Campaign")
+    FOIRequest = apps.get_model("returns", "FOIRequest")
     FigureChange = apps.get_model("returns", "FigureChange")
     FigureChange.objects.bulk_create(
-        FigureChange(campaign_id=pk)
-        for pk in Campaign.objects.filter(requests__figures__isnull=False)
+        FigureChange(request_id=pk)
+        for pk in FOIRequest.objects.filter(figures__isnull=False)
         .distinct()
         .values_list("pk", flat=True)
     )
@@ -177,19 +99,16 @@ class Migration(migrations.Migration):
                     models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
                 ),
                 (
-                    "campaign",
+                    "request",
                     models.ForeignKey(
                         db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
-                        to="returns.campaign",
+                        to="returns.foirequest",
                     ),
                 ),
             ],
         ),
-        migrations.RunPython(
-            _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
-            _run({"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP}),
-        ),
+        migrations.RunPython(install, uninstall),
         migrations.RunPython(mark_existing_campaigns_changed, migrations.RunPython.noop),
     ]

@@ -66,3 +66,35 @@ def test_it_takes_fifty_concurrent_read_then_write_transactions(tmp_path):
     assert outcome["errors"] == []
     assert outcome["written"] == 50
     assert outcome["journal_mode"] == "wal"
+
+
+FIGURE_CHANGES = """
+import json
+import django
+django.setup()
+from django.db import connection
+from forces.models import Force
+from returns.models import Campaign, Figure, FigureChange, FOIRequest
+
+campaign = Campaign.objects.create(title="t", slug="t", measure="m", periods=["2016/17"],
+                                   request_wording="{force}")
+request = FOIRequest.objects.create(campaign=campaign, force=Force.objects.first())
+Figure.objects.create(request=request, period="2016/17", measure="m", value=1)
+Figure.objects.create(request=request, period="2016/17", measure="m", breakdown="victim_age",
+                      category="13", value=1)
+after_create = FigureChange.of_campaign(campaign.pk).count()
+FigureChange.objects.all().delete()
+with connection.cursor() as cursor:
+    cursor.execute("UPDATE returns_figure SET value = 2")
+print(json.dumps({"after_create": after_create,
+                  "after_raw_update": FigureChange.of_campaign(campaign.pk).count()}))
+"""
+
+
+def test_it_records_figure_changes_after_migrations_rebuilt_the_tables(tmp_path):
+    """SQLite rebuilds a table to alter it and drops its triggers: migrate puts them back."""
+    run(["manage.py", "migrate", "--noinput", "-v0"], tmp_path)
+    run(["manage.py", "migrate", "--noinput", "-v0"], tmp_path)  # a second migrate, as on upgrade
+    outcome = json.loads(run(["-c", FIGURE_CHANGES], tmp_path).strip().splitlines()[-1])
+    # One waiting row per request, however many of its figures changed.
+    assert outcome == {"after_create": 1, "after_raw_update": 1}
