@@ -55,14 +55,21 @@ def import_long(campaign, data, file_name="", user=None, dry_run=False):
     """Import a long returns file (bytes of CSV or XLSX) into `campaign`: all or nothing."""
     try:
         rows = read_rows(data, check_long_header)
-        rows_to_dataset(rows)  # refuses a file without a header before anything runs
+        dataset = rows_to_dataset(rows)  # refuses a file without a header before anything runs
     except ReturnsFileError as error:
         return ImportOutcome.refused(error)
 
     def resource():
         return FigureResource(campaign=campaign, user=user, file_name=file_name, file_bytes=data)
 
-    return run(resource, lambda: rows_to_dataset(rows), dry_run)
+    def fresh_dataset():
+        # The first try takes the dataset built above; a retry needs a new one, since the
+        # resource rewrites its dataset in place.
+        nonlocal dataset
+        current, dataset = dataset or rows_to_dataset(rows), None
+        return current
+
+    return run(resource, fresh_dataset, dry_run)
 
 
 def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False):
