@@ -141,10 +141,11 @@ PROTECTED_FILES_ACCEL_PREFIX = env_str("PROTECTED_FILES_ACCEL_PREFIX") or "/prot
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
-# --- Imported returns files: ceilings checked before the reading they protect (README,
-# "Limits on imported files"). A campaign of 100,000 figures is a long file of 100,001 rows of 7
-# cells (700,007 cells; 6 MB as CSV, 3 MB as XLSX): it imports. The ceilings leave twice the
-# rows, and 10 columns a row, so that reading a file over them costs seconds and under 300 MB.
+# --- Imported returns files: ceilings checked before the reading they protect
+# (docs/file-formats.md, "Limits on imported files"). A campaign of 100,000 figures is a long
+# file of 100,001 rows of 7 cells (700,007 cells; 6 MB as CSV, 3 MB as XLSX): it imports. The
+# ceilings leave twice the rows, and 10 columns a row, so that reading a file over them costs
+# seconds and under 300 MB.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
 if min(MAX_UPLOAD_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_CELLS) < 1:

@@ -19,17 +19,16 @@ statistics.
 Nothing here touches the database: summaries read `CategoryCells`, the figures of one breakdown
 already summed per period, category and status by statistics.fetch_inputs.
 
-Offence types (README, "Statistics"): each period's table lists every offence type with a
-reported or suppressed cell that period, ordered by total (largest first, types with only
-suppressed cells last) then name. `total` sums the reported cells of every force, whether or not
-it reported a headline total; `share_pct` is that total as a share of the sum of every type's
-total that period (the offence-type cells themselves, not the headline total, which not every
-force splits by type); `previous_total` and `change_pct` compare with the same type in the
-period before, over each period's own forces as the press quotes it (null where the previous
-total is missing or 0); `forces_reporting` counts the forces with a reported cell for the type
-(0 included); `suppressed_cells` counts its suppressed cells, never summed. These suppressed
-cells are not in the period's own `suppressed_cells`, which keeps counting the headline and
-victim-age cells only.
+Offence types (docs/statistics.md, "The offence-type table"): each period's table lists every
+offence type with a reported or suppressed cell that period, ordered by total (largest first, types
+with only suppressed cells last) then name. `total` sums the reported cells of every force, whether
+or not it reported a headline total; `share_pct` is that total as a share of the sum of every type's
+total that period (the offence-type cells themselves, not the headline total, which not every force
+splits by type); `previous_total` and `change_pct` compare with the same type in the period before,
+over each period's own forces as the press quotes it (null where the previous total is missing or
+0); `forces_reporting` counts the forces with a reported cell for the type (0 included);
+`suppressed_cells` counts its suppressed cells, never summed. These suppressed cells are not in the
+period's own `suppressed_cells`, which keeps counting the headline and victim-age cells only.
 """
 
 import re

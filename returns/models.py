@@ -39,8 +39,9 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Bumped whenever figures or their verification change; the statistics snapshot records
-    # the version it was computed from, so a stale snapshot is visible (and repaired).
+    # Bumped by mark_data_changed(): writers of figures and verification, a change of periods,
+    # under-18 populations. The statistics snapshot records the version it was computed from, so
+    # a stale snapshot is visible (and repaired); figure writes are also recorded by FigureChange.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 

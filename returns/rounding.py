@@ -1,5 +1,5 @@
-"""Percentages and rates round half up to one decimal place, computed exactly (README,
-"Statistics"): no binary floating point before the rounding."""
+"""Percentages and rates round half up to one decimal place, computed exactly (docs/statistics.md,
+"Rounding"): no binary floating point before the rounding."""
 
 from decimal import Decimal
 from fractions import Fraction

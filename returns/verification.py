@@ -11,8 +11,9 @@ The rule, everywhere (admin action, request page, `verify_returns`):
   `command-line-import` account (see `command_line_account`), which can never log in or verify.
   The command line is a trusted, shell-access path (whoever runs it could name anyone with
   --user), so such figures may be verified by anyone who did not change them; the summary counts
-  them (and any whose enterer's account was deleted), so the verifier knows the four-eyes check
-  could not name who entered them (README: Returns file format).
+  them (and any with no recorded enterer, from code that imports without a user: an enterer's
+  account cannot be deleted), so the verifier knows the four-eyes check could not name who
+  entered them (README: Returns file format; docs/file-formats.md).
 """
 
 from django.contrib.auth import get_user_model
@@ -184,7 +185,7 @@ def summary(verified, refused):
 
 
 def unnamed_enterer_ids():
-    """Enterer ids that name nobody: none recorded (or a deleted account), or the command line."""
+    """Enterer ids that name nobody: none recorded, or the command-line-import account."""
     account = get_user_model().objects.filter(username=COMMAND_LINE_IMPORT)
     return {None, *account.values_list("pk", flat=True)}
 

@@ -2,7 +2,7 @@
 
 Every import path (the admin's Import, a force's table, `import_returns`, and anything else that
 calls `returns.importing.service`) reads files through `files.read_rows`, which applies them in
-this order, each before the work it guards (see the README's "Limits on imported files"):
+this order, each before the work it guards (docs/file-formats.md, "Limits on imported files"):
 
 1. the size of the upload (MAX_UPLOAD_BYTES), before it is read into memory;
 2. for XLSX, the sizes the zip members unpack to and how tightly they are packed, from the zip
