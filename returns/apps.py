@@ -10,8 +10,9 @@ class ReturnsConfig(AppConfig):
         from forces.models import Under18Population
         from returns import figure_changes
         from returns.defaults import seed_new_regimes
+        from returns.models import FOIRequest
         from returns.roles import sync_roles
-        from returns.snapshots import populations_changed
+        from returns.snapshots import populations_changed, requests_changed
 
         post_migrate.connect(sync_roles, dispatch_uid="returns.sync_roles")
         # SQLite drops a table's triggers when a migration rebuilds it (returns/figure_changes.py).
@@ -25,4 +26,7 @@ class ReturnsConfig(AppConfig):
                 populations_changed,
                 sender=Under18Population,
                 dispatch_uid=f"returns.populations_changed.{signal}",
+            )
+            signal.connect(
+                requests_changed, sender=FOIRequest, dispatch_uid=f"returns.requests.{signal}"
             )

@@ -39,9 +39,10 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Bumped by mark_data_changed(): writers of figures and verification, a change of periods,
-    # under-18 populations. The statistics snapshot records the version it was computed from, so
-    # a stale snapshot is visible (and repaired); figure writes are also recorded by FigureChange.
+    # Bumped by mark_data_changed(): writers of figures and verification, a change of measure or
+    # periods (save), requests added or removed, under-18 populations. The statistics snapshot
+    # records the version it was computed from, so a stale snapshot is visible (and repaired);
+    # figure writes are also recorded by FigureChange.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
@@ -50,6 +51,32 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        inputs_changed = self.pk is not None and self._statistics_inputs() != getattr(
+            self, "_inputs_as_loaded", self._statistics_inputs()
+        )
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # data_version moves only by mark_data_changed(), in the database: a save of an
+            # instance loaded earlier must not write its old number back.
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
+        self._inputs_as_loaded = self._statistics_inputs()
+        if inputs_changed:
+            self.mark_data_changed()  # the statistics count this measure over these periods
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        campaign = super().from_db(db, field_names, values)
+        campaign._inputs_as_loaded = campaign._statistics_inputs()
+        return campaign
+
+    def _statistics_inputs(self):
+        return (self.__dict__.get("measure"), list(self.__dict__.get("periods") or []))
 
     def clean(self):
         errors = _placeholder_errors(self, {"request_wording": placeholders.WORDING})

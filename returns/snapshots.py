@@ -148,3 +148,12 @@ def populations_changed(**kwargs):
     """Under-18 populations feed every campaign's rates: mark every campaign's statistics stale."""
     for campaign in Campaign.objects.only("pk"):
         campaign.mark_data_changed()
+
+
+def requests_changed(sender, instance, created=True, **kwargs):
+    """A request added to or removed from a campaign whose statistics exist: `forces_asked` and
+    the per-force rows change. (A new campaign has no snapshot yet: it is computed anyway.)"""
+    if not created:
+        return
+    if StatsSnapshot.objects.filter(campaign_id=instance.campaign_id).exists():
+        Campaign(pk=instance.campaign_id).mark_data_changed()

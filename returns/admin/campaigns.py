@@ -164,8 +164,6 @@ class CampaignAdmin(SimpleHistoryAdmin):
         if not change:
             campaign.created_by = request.user
         super().save_model(request, campaign, form, change)
-        if change and "periods" in form.changed_data:
-            campaign.mark_data_changed()  # the statistics' periods changed
         if not change:
             created = rounds.add_requests(
                 campaign,

@@ -307,7 +307,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             ),
         )
         if not outcome.ok:
-            report_not_saved(request, outcome.problems)
+            report_not_saved(request, outcome)
             return redirect("admin:returns_figure_import")
         messages.success(request, f"Import finished: {outcome.summary.counts_text()}.")
         post_import.send(sender=None, model=self.model)
@@ -376,7 +376,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             ),
         )
         if not outcome.ok:
-            report_not_saved(request, outcome.problems)
+            report_not_saved(request, outcome)
             return redirect(request.path)
         messages.success(
             request, f"Imported {foi_request.force}'s table: {outcome.summary.counts_text()}."
@@ -411,9 +411,10 @@ class WideConfirmForm(forms.Form):
         return name
 
 
-def report_not_saved(request, problems, shown=20):
+def report_not_saved(request, outcome, shown=20):
     """An error message that says nothing was saved, and why (the first `shown` problems)."""
-    more = len(problems) - shown
+    problems = outcome.problems
+    more = outcome.problem_count - min(shown, len(problems))
     messages.error(
         request,
         format_html(

@@ -254,3 +254,47 @@ def test_existing_data_is_recomputed_once_after_upgrading(campaign):
     changed = FigureChange.objects.values_list("request__campaign_id", flat=True)
     assert list(changed) == [campaign.pk, campaign.pk]  # one row per request with figures
     assert Campaign.objects.get(pk=campaign.pk).snapshot.is_stale
+
+
+@pytest.mark.django_db
+def test_it_is_stale_after_the_campaigns_measure_changes(campaign):
+    campaign.measure = "online_child_sexual_offences_v2"
+    campaign.save()
+
+    assert fresh_snapshot(campaign).is_stale
+    snapshots.repair_stale()
+    assert stored_total(campaign) is None  # no figure of the new measure yet
+
+
+@pytest.mark.django_db
+def test_it_is_stale_after_a_request_is_added_or_removed(campaign):
+    added = FOIRequestFactory(campaign=campaign, force=force("Durham Constabulary"))
+
+    assert fresh_snapshot(campaign).is_stale
+    snapshots.repair_stale()
+    assert fresh_snapshot(campaign).payload["periods"][0]["forces_asked"] == 3
+
+    added.delete()
+    assert fresh_snapshot(campaign).is_stale
+    snapshots.repair_stale()
+    assert fresh_snapshot(campaign).payload["periods"][0]["forces_asked"] == 2
+
+
+@pytest.mark.django_db
+def test_saving_a_campaign_unchanged_leaves_its_statistics_fresh(campaign):
+    Campaign.objects.get(pk=campaign.pk).save()
+
+    assert not fresh_snapshot(campaign).is_stale
+
+
+@pytest.mark.django_db
+def test_saving_a_campaign_loaded_earlier_never_writes_back_an_older_data_version(campaign):
+    loaded_earlier = Campaign.objects.get(pk=campaign.pk)
+    campaign.mark_data_changed()  # e.g. an import meanwhile
+    version = Campaign.objects.get(pk=campaign.pk).data_version
+
+    loaded_earlier.title = "Renamed"
+    loaded_earlier.save()
+
+    assert Campaign.objects.get(pk=campaign.pk).data_version == version
+    assert fresh_snapshot(campaign).is_stale

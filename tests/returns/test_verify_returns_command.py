@@ -1,9 +1,11 @@
 """verify_returns SLUG --user NAME: verifies what others entered and says what it left."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from returns.models import Figure
+from returns.roles import VERIFIERS
 from tests.factories import FigureFactory, FOIRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +43,21 @@ def test_it_verifies_what_others_entered_and_reports_what_it_left(request_with_f
     assert "3 verified; 1 left for another person" in output
 
 
+def as_verifier_too(user):
+    user.groups.add(Group.objects.get(name=VERIFIERS))
+    return user
+
+
+def test_it_refuses_an_account_without_the_verifier_role(request_with_figures, second_caseworker):
+    with pytest.raises(CommandError, match="cass may not verify figures"):
+        run(request_with_figures.campaign.slug, "--user", second_caseworker.username)
+
+    assert not Figure.objects.filter(verified_at__isnull=False).exists()
+
+
 def test_it_verifies_none_of_the_figures_the_user_entered(request_with_figures, caseworker):
     slug = request_with_figures.campaign.slug
+    as_verifier_too(caseworker)
 
     output = run(slug, "--user", caseworker.username)
 

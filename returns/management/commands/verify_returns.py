@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from returns import roles
 from returns.models import Campaign, Figure
 from returns.verification import summary, verify_figures
 
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         verifier = get_user_model().objects.filter(username=user, is_active=True).first()
         if verifier is None:
             raise CommandError(f"No active user named {user!r}.")
+        if not verifier.has_perm(roles.VERIFY_FIGURES):
+            raise CommandError(
+                f"{user} may not verify figures: give the account the {roles.VERIFIERS} role "
+                "(README: Staff roles). Nothing was verified."
+            )
         figures = Figure.objects.filter(request__campaign=campaign, verified_at__isnull=True)
         verified, refused = verify_figures(verifier, figures.select_related("request"))
         self.stdout.write(f"{campaign.slug}: {summary(verified, refused)}.")
