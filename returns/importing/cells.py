@@ -44,7 +44,9 @@ TOTAL_WORDS = {
     "all ages",
     "all victims",
 }
-TOTAL_PREFIXES = re.compile(r"^(total|grand total|sum) (number|no\.?|count) of ")
+TOTAL_PREFIXES = re.compile(
+    r"^((total|grand total|sum) (number|no\.?|count) of |all( [a-z-]+)* (offences|crimes)$)"
+)
 HEADLINE_NAMES = {"total", "headline"}
 
 

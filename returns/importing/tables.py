@@ -227,6 +227,8 @@ def qn(name):
 
 
 def docx_grid(table, number):
+    from docx.table import _Cell
+
     """Rows of cell texts; a merged cell's text goes in its first position, its other
     positions are copies (text only, as for a workbook)."""
     grid = Grid(f"Table {number}", [])
@@ -243,8 +245,7 @@ def docx_grid(table, number):
                     values.append(None if is_number(text) else text)
                     grid.copies.add((r, len(values) - 1))
                 continue
-            text = cells.cell_text("\n".join(p.text for p in tc.iter_inner_content_paras()))
-            text = text or None
+            text = cells.cell_text(_Cell(tc, table).text) or None
             values.append(text)
             above[column] = text
             for _ in range(span - 1):
