@@ -17,9 +17,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from returns.admin.figure_export import FigureExportMixin
 from returns.admin.verification import VerificationMixin, verify_selected_figures
-from returns.importing import cells
+from returns.importing import cells, claims
 from returns.importing.files import ReturnsFileFormat
 from returns.importing.limits import ImportLimits
+from returns.importing.reading import DERIVED_NOTE, Choices
 from returns.importing.resource import FigureResource
 from returns.importing.service import WIDE_BREAKDOWNS, confirm_stored, import_long, import_wide
 from returns.models import Campaign, Figure, FOIRequest, ImportBatch
@@ -325,6 +326,8 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         ]
 
     def import_table_view(self, request, request_id):
+        """Upload -> preview with the reading report -> (read again with other choices)* ->
+        confirm. The confirm reads the stored upload with the same choices as the preview."""
         if not (self.has_import_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         foi_request = get_object_or_404(
@@ -342,26 +345,71 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             return self.render_table(request, context)
         if "confirm" in request.POST:
             return self.confirm_table(request, foi_request, context)
+        if "reread" in request.POST:
+            return self.reread_table(request, foi_request, context)
         form = WideImportForm(request.POST, request.FILES)
         context["form"] = form
         if not form.is_valid():
             return self.render_table(request, context)
         upload = form.cleaned_data["table"]
         data = upload.read()
-        outcome = import_wide(
-            foi_request, data, form.cleaned_data["breakdown"], upload.name, request.user, True
-        )
-        context["outcome"] = outcome
-        if outcome.ok:
+        breakdown = form.cleaned_data["breakdown"]
+        outcome = import_wide(foi_request, data, breakdown, upload.name, request.user, True)
+        stored_name = ""
+        if outcome.reading is not None:  # readable: keep it for "Read again" and the confirm
             storage = TempFolderStorage(read_mode="rb")
             storage.save(data)
-            context["confirm_form"] = WideConfirmForm(
+            stored_name = storage.name.rsplit("/", 1)[-1]
+        return self.show_preview(request, context, outcome, stored_name, upload.name, breakdown)
+
+    def reread_table(self, request, foi_request, context):
+        form = WideConfirmForm(request.POST)
+        if not form.is_valid():
+            raise PermissionDenied
+        data = form.cleaned_data
+        try:
+            upload = claims.peek(data["stored_name"])
+        except claims.UploadUnavailable as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        outcome = import_wide(
+            foi_request,
+            upload,
+            data["breakdown"],
+            data["original_name"],
+            request.user,
+            True,
+            choices=form.choices(),
+        )
+        return self.show_preview(
+            request,
+            context,
+            outcome,
+            data["stored_name"],
+            data["original_name"],
+            data["breakdown"],
+        )
+
+    def show_preview(self, request, context, outcome, stored_name, original_name, breakdown):
+        context["outcome"] = outcome
+        reading = outcome.reading
+        if reading is not None and stored_name:
+            form = WideConfirmForm(
                 initial={
-                    "stored_name": storage.name.rsplit("/", 1)[-1],
-                    "original_name": upload.name,
-                    "breakdown": form.cleaned_data["breakdown"],
-                }
+                    "stored_name": stored_name,
+                    "original_name": original_name,
+                    "breakdown": breakdown,
+                    "sheet": reading.sheet,
+                    "header_row": reading.header_row or "",
+                    "derive_total": reading.derive_total,
+                },
+                sheets=[sheet.name for sheet in reading.sheets],
             )
+            context["reading"] = reading
+            context["derived_note"] = DERIVED_NOTE
+            context["choices_form"] = form
+            if outcome.ok:
+                context["confirm_form"] = form
         return self.render_table(request, context)
 
     def confirm_table(self, request, foi_request, context):
@@ -372,7 +420,12 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         outcome = confirm_stored(
             data["stored_name"],
             lambda upload: import_wide(
-                foi_request, upload, data["breakdown"], data["original_name"], request.user
+                foi_request,
+                upload,
+                data["breakdown"],
+                data["original_name"],
+                request.user,
+                choices=form.choices(),
             ),
         )
         if not outcome.ok:
@@ -387,28 +440,61 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         return TemplateResponse(request, "admin/returns/figure/import_table.html", context)
 
 
+TABLE_KINDS = (".csv", ".txt", ".xlsx", ".xlsm", ".docx", ".pdf")
+
+
 class WideImportForm(forms.Form):
     table = forms.FileField(
-        label="The force's table (CSV or .xlsx)",
-        help_text="Categories down the first column, financial years across the header row; "
-        "an optional Total row or column.",
+        label="The force's table (CSV, .xlsx, .docx or PDF)",
+        help_text="Categories down, financial years across; title rows, notes and a Total row "
+        "or column are fine. You will see how it was read before anything is saved.",
     )
     breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age")
 
     def clean_table(self):
-        return refuse_oversize(self.cleaned_data["table"])
+        upload = refuse_oversize(self.cleaned_data["table"])
+        if not upload.name.lower().endswith(TABLE_KINDS):
+            raise forms.ValidationError(
+                f"{upload.name}: a force's table is read from {', '.join(TABLE_KINDS)} files."
+            )
+        return upload
 
 
 class WideConfirmForm(forms.Form):
+    """The preview's choices, sent back by "Read again" and by the confirm, which reads the
+    stored upload with them: what is confirmed is what the preview showed."""
+
     stored_name = forms.CharField(widget=forms.HiddenInput)
     original_name = forms.CharField(widget=forms.HiddenInput)
-    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, widget=forms.HiddenInput, required=False)
+    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, required=False)
+    sheet = forms.CharField(required=False, label="Sheet or table")
+    header_row = forms.IntegerField(
+        required=False, min_value=1, label="Header row", help_text="The row of financial years."
+    )
+    derive_total = forms.BooleanField(
+        required=False,
+        label="Use the sum of the rows as the total (marked derived)",
+        help_text=f"For a table with no Total row: the note says “{DERIVED_NOTE}”.",
+    )
+
+    def __init__(self, *args, sheets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if sheets:
+            self.fields["sheet"].widget = forms.Select(choices=[(name, name) for name in sheets])
 
     def clean_stored_name(self):
         name = self.cleaned_data["stored_name"]
         if "/" in name or "\\" in name or name.startswith("."):
             raise forms.ValidationError("Bad file reference.")
         return name
+
+    def choices(self):
+        data = self.cleaned_data
+        return Choices(
+            sheet=data.get("sheet") or "",
+            header_row=data.get("header_row"),
+            derive_total=bool(data.get("derive_total")),
+        )
 
 
 def report_not_saved(request, outcome, shown=20):

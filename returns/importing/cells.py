@@ -25,7 +25,28 @@ WHOLE = re.compile(r"^\+?(\d{1,3}(,\d{3})+|\d+)(\.0+)?$")
 NEGATIVE = re.compile(r"^[-−–]\s*\d[\d,]*(\.\d+)?$")
 DECIMAL = re.compile(r"^\+?\d[\d,]*\.\d+$")
 NOT_PROVIDED_WORDS = ("not provided", "refus", "withheld", "exempt", "s.12", "section 12")
-TOTAL_WORDS = {"total", "all", "grand total", "total offences", "all ages", "overall total"}
+# The headline total's labels, rows or columns (docs/file-formats.md, "Totals"); case, spaces
+# and a trailing colon aside. "Total number of ..." / "Total no. of ..." too, whatever follows.
+TOTAL_WORDS = {
+    "total",
+    "totals",
+    "grand total",
+    "grand totals",
+    "sum",
+    "all",
+    "overall",
+    "overall total",
+    "total offences",
+    "total crimes",
+    "total recorded",
+    "all offences",
+    "all crimes",
+    "all ages",
+    "all victims",
+}
+TOTAL_PREFIXES = re.compile(
+    r"^((total|grand total|sum) (number|no\.?|count) of |all( [a-z-]+)* (offences|crimes)$)"
+)
 HEADLINE_NAMES = {"total", "headline"}
 
 
@@ -88,7 +109,8 @@ def parse_breakdown(cell):
 
 
 def is_total_label(cell):
-    return cell_text(cell).lower().rstrip(":") in TOTAL_WORDS
+    text = cell_text(cell).lower().rstrip(":").strip()
+    return text in TOTAL_WORDS or bool(TOTAL_PREFIXES.match(text))
 
 
 def parse_category(breakdown, cell):

@@ -37,6 +37,15 @@ def claim(name):
         return claimed.read()
 
 
+def peek(name):
+    """The stored upload's bytes, leaving it for the confirm (a preview read again)."""
+    try:
+        with open(path_of(name), "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        raise UploadUnavailable(UNAVAILABLE) from None
+
+
 def release(name):
     """After the import, saved or refused: the temporary copy has served."""
     try:

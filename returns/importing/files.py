@@ -1,7 +1,7 @@
 """Read an uploaded returns file (CSV or XLSX) into rows of cells, whatever Excel did to it.
 
 CSV: UTF-8, UTF-16 or Windows-1252 (see encoding.py); the delimiter is the comma, or the
-semicolon/tab Excel uses in some locales, read from the header line.
+semicolon, tab or bar some exports use: the one most lines agree on (sniff_separator).
 XLSX: the active sheet, with the cached values of formula cells.
 Hostile files (huge, zip bombs, millions of rows) are refused before the work they would cause:
 see limits.py for the order of the checks.
@@ -9,6 +9,7 @@ see limits.py for the order of the checks.
 
 import csv
 import io
+from collections import Counter
 from itertools import chain, islice
 
 import tablib
@@ -22,6 +23,7 @@ from returns.importing.limits import DAMAGED_XLSX, ImportLimits, check_xlsx
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+SEPARATORS = (",", ";", "\t", "|")
 EXTRA_COLUMN_PREFIX = "__extra_"
 BLANK_COLUMN_PREFIX = "__blank_"
 # How many rows a header check sees (a force's table may have title rows above its header).
@@ -58,8 +60,7 @@ def read_csv(data, check_header=None, limits=None):
     def lines():
         return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
 
-    first_line = lines().readline()
-    delimiter = max([",", ";", "\t"], key=first_line.count)
+    delimiter = sniff_separator(lines())
 
     def rows():
         return csv.reader(lines(), delimiter=delimiter)
@@ -74,6 +75,24 @@ def read_csv(data, check_header=None, limits=None):
         return list(rows())
     except csv.Error as error:
         refuse(f"The CSV file cannot be read: {error}.")
+
+
+def sniff_separator(lines):
+    """The separator of the whole file: the one of `SEPARATORS` whose count is the same on the
+    most lines (title lines, with none, aside), so a title such as "Offences; by year" cannot
+    decide it. Ties go to the first in SEPARATORS. Counts only: no cells are built."""
+    tallies = {separator: Counter() for separator in SEPARATORS}
+    for line in lines:
+        for separator, tally in tallies.items():
+            count = line.count(separator)
+            if count:
+                tally[count] += 1
+
+    def score(separator):
+        common = tallies[separator].most_common(1)
+        return common[0][1] if common else 0
+
+    return max(SEPARATORS, key=score)
 
 
 def count_separators(data, encoding, separator):

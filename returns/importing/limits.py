@@ -161,11 +161,11 @@ class ImportLimits:
                 "the columns that are not figures, or split the file."
             )
 
-    def bounded(self, rows):
-        """Yield `rows`, refusing as soon as there are too many rows or cells."""
+    def bounded(self, rows, size=len):
+        """Yield `rows`, refusing as soon as there are too many rows or cells (`size(row)`)."""
         cells = 0
         for count, row in enumerate(rows, start=1):
-            cells += len(row)
+            cells += size(row)
             if count > self.max_rows or cells > self.max_cells:
                 self.check_counts(count, cells, at_least=True)
             yield row
@@ -199,6 +199,39 @@ def check_xlsx(data, limits):
         refuse(DAMAGED_XLSX)
 
 
+def check_docx(data, limits):
+    """A Word file is a zip too: refuse a bomb, or one whose document unpacks too far or holds
+    too many table rows or cells, before python-docx parses it (it parses the document whole)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = 0
+            for member in archive.infolist():
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size >= RATIO_CHECKED_FROM and ratio > MAX_PACKING_RATIO:
+                    refuse(
+                        f"The Word file is packed suspiciously tightly: {member.filename} "
+                        f"unpacks from {megabytes(member.compress_size)} to "
+                        f"{megabytes(member.file_size)} ({ratio:,.0f} to 1), so it is not "
+                        "opened. Save it again from Word, or send the table as CSV."
+                    )
+                if member.filename.lower().endswith(XML_PARTS):
+                    unpacked += member.file_size
+            if unpacked > OTHER_PART_MAX_BYTES * 5:
+                refuse(
+                    f"The Word file's text unpacks to {megabytes(unpacked)}; at most "
+                    f"{megabytes(OTHER_PART_MAX_BYTES * 5)} is read. Send the table alone."
+                )
+            counts = count_tags(archive, "word/document.xml", b"tr", b"tc")
+            limits.check_counts(rows=counts[b"tr"], cells=counts[b"tc"])
+    except ReturnsFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError, EOFError):
+        refuse(DAMAGED_DOCX)
+    except KeyError:
+        refuse(DAMAGED_DOCX)
+
+
+DAMAGED_DOCX = "The Word file cannot be opened: is it a damaged or password-protected .docx?"
 DAMAGED_XLSX = "The Excel file cannot be opened: is it a damaged or password-protected .xlsx?"
 
 

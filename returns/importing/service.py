@@ -17,10 +17,12 @@ from returns import breakdowns
 from returns.importing import claims
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
+from returns.importing.reading import read
 from returns.importing.resource import FigureResource, problems_of
 from returns.importing.retries import ConcurrentChange, with_retries
 from returns.importing.rows import check_long_header
-from returns.importing.wide import find_header_row, wide_to_long
+from returns.importing.tables import read_grids
+from returns.importing.wide import wide_to_long
 from returns.models import ImportBatch
 
 WIDE_BREAKDOWNS = [
@@ -38,6 +40,7 @@ class ImportOutcome:
     summary: object = None
     problems: list = field(default_factory=list)
     problem_count: int = 0
+    reading: object = None  # a force's table: the reading report (reading.py)
 
     def __post_init__(self):
         self.problem_count = self.problem_count or len(self.problems)
@@ -72,14 +75,30 @@ def import_long(campaign, data, file_name="", user=None, dry_run=False):
     return run(resource, fresh_dataset, dry_run)
 
 
-def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False):
-    """Import one force's own table (categories down, periods across) for `request`."""
-    force, periods = request.force.name, request.campaign.periods
+def read_force_table(data, breakdown, periods, file_name="", choices=None):
+    """The reading report of a force's table (reading.py); ReturnsFileError when the file
+    itself cannot or may not be read."""
+    kind, grids = read_grids(data)
+    return read(grids, kind, file_name, breakdown, periods, choices)
+
+
+def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False, choices=None):
+    """Import one force's own table (categories down, periods across) for `request`, read as
+    `choices` (sheet, header row, derived total) say. The outcome carries the reading report,
+    also when the table is refused."""
+    force = request.force.name
     try:
-        rows = read_rows(data, find_header_row)
-        notes = wide_to_long(rows, force, breakdown, periods)[1]
+        reading = read_force_table(data, breakdown, request.campaign.periods, file_name, choices)
     except ReturnsFileError as error:
         return ImportOutcome.refused(error)
+    if reading.problems:
+        outcome = ImportOutcome(
+            problems=reading.problems.lines(), problem_count=reading.problems.total
+        )
+        outcome.reading = reading
+        return outcome
+    if not reading.figures:
+        return ImportOutcome(problems=["No figures were found in the table."], reading=reading)
 
     def resource():
         return FigureResource(
@@ -89,10 +108,12 @@ def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False
             file_bytes=data,
             request=request,
             layout=ImportBatch.Layout.WIDE,
-            notes=notes,
+            notes=[*reading.notes, *reading.warnings],
         )
 
-    return run(resource, lambda: wide_to_long(rows, force, breakdown, periods)[0], dry_run)
+    outcome = run(resource, lambda: wide_to_long(reading, force), dry_run)
+    outcome.reading = reading
+    return outcome
 
 
 def run(make_resource, make_dataset, dry_run):

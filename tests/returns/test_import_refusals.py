@@ -26,7 +26,10 @@ GOOD = "Northumbria,2016/17,,,,323,"
         ),
         (
             "Durham,2016,,,,3,",
-            "Row 3, column period: '2016' is not a financial year like 2016/17.",
+            # Issue #12: a calendar year is named as such, with what to ask the force for.
+            "Row 3, column period: '2016' is the calendar year 2016, not a financial year (1 "
+            "April to 31 March): ask the force for figures for April–March financial years, "
+            "e.g. 2016/17.",
         ),
         (
             "Durham,2016/17,,,,-3,",
