@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError
 
 from returns import breakdowns
-from returns.importing import claims
+from returns.importing import caveats, claims
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
 from returns.importing.resource import FigureResource, problems_of
@@ -65,14 +65,17 @@ def import_long(campaign, data, file_name="", user=None, dry_run=False):
     return run(resource, lambda: rows_to_dataset(rows), dry_run)
 
 
-def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False):
-    """Import one force's own table (categories down, periods across) for `request`."""
+def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False, markers=None):
+    """Import one force's own table (categories down, periods across) for `request`;
+    `markers` are the meanings chosen for its markers (importing/cells.py, parse_value)."""
     force, periods = request.force.name, request.campaign.periods
     try:
         rows = read_rows(data, find_header_row)
         notes = wide_to_long(rows, force, breakdown, periods)[1]
     except ReturnsFileError as error:
         return ImportOutcome.refused(error)
+    # The title lines above the header may qualify every figure ("year to date").
+    titles = [cell for row in rows[: find_header_row(rows)] for cell in row if cell]
 
     def resource():
         return FigureResource(
@@ -83,6 +86,8 @@ def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False
             request=request,
             layout=ImportBatch.Layout.WIDE,
             notes=notes,
+            caveats=caveats.find(titles),
+            markers=markers,
         )
 
     return run(resource, lambda: wide_to_long(rows, force, breakdown, periods)[0], dry_run)

@@ -3,8 +3,8 @@
 The header row is the first row with a financial year in it (title rows above it are fine);
 its first column holds the categories: ages "Under 1", "0".."17", "Unknown", offence types...
 A "Total" row is the headline total of each period; a "Total" column (adding up the periods)
-is not a figure and is left out. A cell may say "not held" (or "n/a", "not recorded"...)
-instead of a number.
+is not a figure and is left out. A cell may say "not held" (or "not recorded"...) instead of
+a number; other markers ("N/A", "-", "<5") mean what importing/cells.py says.
 """
 
 import tablib
@@ -19,8 +19,6 @@ HEADER_SEARCH_ROWS = HEADER_ROWS
 NOT_HELD_WORDS = {
     "not held",
     "not recorded",
-    "n/a",
-    "na",
     "not available",
     "not known",
     "not provided",
