@@ -6,9 +6,13 @@ import csv
 import io
 
 import pytest
+import tablib
+from django.urls import reverse
 
+from returns import snapshots
 from returns.exporting import COLUMNS, render
 from returns.importing.caveats import Caveat, find
+from returns.importing.rows import CAVEAT_WORDS, CampaignContext, parse_long
 from returns.importing.service import import_long
 from returns.models import Figure
 from returns.statistics import ForceAsked, StatisticsInputs, build_statistics, compute_statistics
@@ -74,10 +78,10 @@ def test_it_ties_a_caveat_to_the_one_year_it_names():
 # --- Flagged on figures -------------------------------------------------------------------------
 
 
-pytestmark_db = pytest.mark.django_db
+needs_db = pytest.mark.django_db
 
 
-@pytestmark_db
+@needs_db
 def test_it_flags_a_long_files_figure_whose_note_gives_a_caveat():
     campaign = make_campaign()
     data = csv_bytes(
@@ -183,7 +187,7 @@ def test_it_adds_no_key_when_no_figure_has_a_caveat():
 # --- Shown by the page and the exports ----------------------------------------------------------
 
 
-@pytestmark_db
+@needs_db
 def test_it_shows_the_caveat_in_every_export_format(caseworker, verifier):
     campaign = make_campaign()
     import_long(
@@ -204,3 +208,58 @@ def test_it_shows_the_caveat_in_every_export_format(caseworker, verifier):
     assert period_row(statistics.payload, "2016/17")["partial_forces"] == [
         {"force": "Northumbria Police", "total": 120, "caveat_text": "Provisional: year to date"}
     ]
+
+
+@needs_db
+def test_it_shows_partial_years_and_age_bands_on_the_statistics_page(client, caseworker, verifier):
+    campaign = make_campaign()
+    import_long(
+        campaign,
+        csv_bytes(
+            "Northumbria Police,2016/17,,,,120,Year to date: April to December 2016",
+            "Durham Constabulary,2016/17,,,,200,",
+            "Durham Constabulary,2016/17,,victim_age,0-5,7,",
+            "Durham Constabulary,2016/17,,victim_age,7-12,14,",
+        ),
+        "returns.csv",
+        caseworker,
+    )
+    verify_figures(verifier, Figure.objects.all())
+    snapshots.recompute(campaign.pk)
+
+    client.force_login(caseworker)
+    page = client.get(
+        reverse("returns:statistics_page", args=[campaign.slug]) + "?period=2016/17"
+    ).content.decode()
+
+    assert "Partial years, not counted above" in page
+    assert "Northumbria Police: 120" in page
+    assert "(120, part year)" in page  # in the force table
+    assert "in age bands:" in page and "0-5: 7; 7-12: 14" in page
+    assert "7-12 (14)" in page and "is a band across age 10; at least 7" in page
+
+
+@needs_db
+def test_it_flags_one_cell_from_the_words_a_reader_gives_it_and_the_tables_caveats_by_year():
+    """The reader's two ways in: caveats of the whole table (FigureResource(caveats=...)) and
+    words about one cell (the long dataset's `_caveats` column, e.g. its period's header)."""
+    campaign = make_campaign(periods=("2016/17", "2017/18"))
+    context = CampaignContext.for_campaign(
+        campaign, caveats=find(["2017/18 year to date", "Data extracted on 3/11/2017"])
+    )
+    dataset = tablib.Dataset(headers=["force", "period", "value", CAVEAT_WORDS])
+    dataset.append(["Northumbria Police", "2016/17", "5", ""])
+    dataset.append(["Northumbria Police", "2017/18", "6", ""])
+    dataset.append(["Durham Constabulary", "2016/17", "7", "2016/17 (provisional)"])
+
+    figures = {(f.request.force.name, f.period): f for f in parse_long(dataset, context)}
+
+    assert figures["Northumbria Police", "2016/17"].caveat == "extracted_on"
+    assert (
+        figures["Northumbria Police", "2017/18"].caveat,
+        figures["Northumbria Police", "2017/18"].caveat_text,
+    ) == ("partial_year", "2017/18 year to date | Data extracted on 3/11/2017")
+    assert (
+        figures["Durham Constabulary", "2016/17"].caveat,
+        figures["Durham Constabulary", "2016/17"].caveat_text,
+    ) == ("provisional", "Data extracted on 3/11/2017 | 2016/17 (provisional)")
