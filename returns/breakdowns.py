@@ -169,12 +169,18 @@ UNDER_N = re.compile(r"^(aged? )?(under|less than|below|<) ?(\d{1,3})( ?(years?|
 N_AND_UNDER = re.compile(
     r"^(aged? )?(\d{1,3}) ?(years? )?(and|or|&) ?(under|younger|below)$|^(aged? )?up to (\d{1,3})$"
 )
-OVER = re.compile(r"^(aged? )?((over|above) ?\d{1,3}|\d{1,3} ?(\+|and over|or over|and above))")
+# "over 17" is 18 and over; "18+", "18 and over" too. "16 and over" is kept as written.
+OVER = re.compile(r"^(aged? )?(over|above|older than) ?(\d{1,3})")
+AND_OVER = re.compile(r"^(aged? )?(\d{1,3}) ?(\+|and over|or over|and above|or older)")
 WITH_ASIDE = re.compile(r"^(?P<main>[^()]+?) ?\((?P<aside>[^()]+)\)$")  # "0 (under 1)"
 CANONICAL_BAND = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 # Statistics: which stored categories are single-year ages.
 AGE_ZERO_WORDS = {"under 1", "under one", "<1", "< 1", "less than 1", "under 1 year"}
 WHOLE_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+class AdultAge(ValueError):
+    """An age of 18 or over: age_category refuses it in words the caseworker can act on."""
 
 
 def age_text(text):
@@ -204,7 +210,7 @@ def age_category(text):
 def _read_age(lowered):
     if UNDER_ONE.match(lowered):
         return "0"
-    if AGE_WORD.sub(" ", lowered).strip() in AGE_UNKNOWN or lowered in AGE_UNKNOWN:
+    if " ".join(AGE_WORD.sub(" ", lowered).split()) in AGE_UNKNOWN or lowered in AGE_UNKNOWN:
         return "unknown"
     match = AGE_NUMBER.match(lowered)
     if match:
@@ -222,33 +228,26 @@ def _read_band(lowered):
     match = N_AND_UNDER.match(lowered)
     if match:
         return _band(0, int(match.group(2) or match.group(7)), lowered)
-    if OVER.match(lowered):
-        number = int(re.search(r"\d+", lowered).group())
-        if number >= QUESTION_AGE - 1:  # "over 17", "18+": nobody under 18
-            _refuse_adult(lowered)
+    over, and_over = OVER.match(lowered), AND_OVER.match(lowered)
+    if (over and int(over.group(3)) + 1 >= QUESTION_AGE) or (
+        and_over and int(and_over.group(2)) >= QUESTION_AGE
+    ):
+        raise AdultAge(lowered)
     return None
 
 
 def _single_age(age, written):
     if age >= QUESTION_AGE:
-        _refuse_adult(written)
+        raise AdultAge(written)
     return str(age)
 
 
 def _band(low, high, written):
     if high >= QUESTION_AGE:
-        _refuse_adult(written)
+        raise AdultAge(written)
     if low > high:
         return None  # not a band: kept as written
     return str(low) if low == high else f"{low}-{high}"
-
-
-class AdultAge(ValueError):
-    pass
-
-
-def _refuse_adult(written):
-    raise AdultAge(written)
 
 
 def age_band(category):

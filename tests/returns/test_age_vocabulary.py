@@ -52,6 +52,7 @@ def test_it_refuses_an_age_of_18_or_over_as_outside_the_question(written):
 
 def test_it_keeps_what_it_cannot_read_as_written_never_guessing():
     assert age_category("16 and over") == "16 and over"  # adults too? not said: shown as is
+    assert age_category("17+") == "17+"
     assert age_category("0 (under 2)") == "0 (under 2)"  # the two halves disagree
     assert age_category("Teenager") == "Teenager"
 
