@@ -18,6 +18,7 @@ Kinds, most serious first (a figure keeps the most serious one, with every text)
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from returns.periods import normalise_period
 
@@ -98,15 +99,21 @@ def find(texts):
     2017/18 (2017/18 to date)" the partial year is 2017/18 alone."""
     found = []
     for text in texts:
-        line = " ".join(str(text or "").replace("\xa0", " ").split())
-        named_in_line = periods_in(line)
-        for clause in CLAUSES.split(line):
-            for kind in kinds_in(clause):
-                named = periods_in(clause) or named_in_line
-                caveat = Caveat(kind, line[:TEXT_LENGTH], named[0] if len(named) == 1 else "")
-                if caveat not in found:
-                    found.append(caveat)
+        for caveat in caveats_in_line(" ".join(str(text or "").replace("\xa0", " ").split())):
+            if caveat not in found:
+                found.append(caveat)
     return found
+
+
+@lru_cache(maxsize=4096)  # a long file repeats its notes on many rows
+def caveats_in_line(line):
+    found = []
+    named_in_line = periods_in(line)
+    for clause in CLAUSES.split(line):
+        for kind in kinds_in(clause):
+            named = periods_in(clause) or named_in_line
+            found.append(Caveat(kind, line[:TEXT_LENGTH], named[0] if len(named) == 1 else ""))
+    return tuple(found)
 
 
 CLAUSES = re.compile(r"[;()\[\]]|\.\s|:\s")
