@@ -150,26 +150,117 @@ def alphabetical(category):
 
 # --- Victim age ---------------------------------------------------------------------------------
 
-# Import: how forces write ages. Stored as "0".."17" and "unknown" ("Under 1" is 0).
-AGE_ZERO = {"under 1", "under one", "<1", "< 1", "less than 1", "0"}
-AGE_UNKNOWN = {"unknown", "not known", "not recorded", "age unknown", "unknown age", "n/k"}
-AGE_NUMBER = re.compile(r"^(age\s+)?(\d{1,3})(\.0+)?(\s*(years?|yrs?)(\s+old)?)?$")
-# Statistics: which stored categories are single-year ages. Bands ("10 and under", "16-17")
-# count towards no age figure.
+# Import: how forces write ages (docs/file-formats.md, "Victim ages"). Stored as "0".."17",
+# bands "low-high" ("0-5", "6-10") and "unknown"; an age of 18 or over is refused.
+QUESTION_AGE = 18  # the question asks about victims under 18
+UNDER_ONE = re.compile(
+    r"^(aged? )?(under|less than|<) ?(1|one)( ?(years?|yrs?))?( old)?$"
+    r"|^(aged? )?(under|less than|<) ?12 ?months?( old)?$|^0 ?- ?11 ?months?$|^0$"
+)
+AGE_UNKNOWN = {
+    "unknown", "not known", "nk", "n/k", "not recorded", "not stated", "not given",
+    "not specified", "(blank)", "blank", "unrecorded", "no age recorded", "no age given",
+}  # fmt: skip
+AGE_WORD = re.compile(r"\b(age|aged|of victim|victim)\b")
+AGE_NUMBER = re.compile(r"^(aged? )?(\d{1,3})(\.0+)?( ?(years?|yrs?|y/?o)( old)?)?$")
+BAND = re.compile(r"^(aged? )?(\d{1,3}) ?(-|to) ?(\d{1,3})( ?(years?|yrs?)( old)?)?$")
+UNDER_N = re.compile(r"^(aged? )?(under|less than|below|<) ?(\d{1,3})( ?(years?|yrs?))?( old)?$")
+N_AND_UNDER = re.compile(
+    r"^(aged? )?(\d{1,3}) ?(years? )?(and|or|&) ?(under|younger|below)$|^(aged? )?up to (\d{1,3})$"
+)
+# "over 17" is 18 and over; "18+", "18 and over" too. "16 and over" is kept as written.
+OVER = re.compile(r"^(aged? )?(over|above|older than) ?(\d{1,3})")
+AND_OVER = re.compile(r"^(aged? )?(\d{1,3}) ?(\+|and over|or over|and above|or older)")
+WITH_ASIDE = re.compile(r"^(?P<main>[^()]+?) ?\((?P<aside>[^()]+)\)$")  # "0 (under 1)"
+CANONICAL_BAND = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+# Statistics: which stored categories are single-year ages.
 AGE_ZERO_WORDS = {"under 1", "under one", "<1", "< 1", "less than 1", "under 1 year"}
 WHOLE_NUMBER = re.compile(r"^\d{1,3}$")
 
 
+class AdultAge(ValueError):
+    """An age of 18 or over: age_category refuses it in words the caseworker can act on."""
+
+
+def age_text(text):
+    """Lower case, one space, one kind of dash: how age categories are compared."""
+    text = " ".join(str(text).replace("\xa0", " ").lower().split())
+    return re.sub(r" ?[‐‑‒–—−] ?", "-", text).replace(" - ", "-")
+
+
 def age_category(text):
-    lowered = text.lower()
-    if lowered in AGE_ZERO:
+    """How a victim-age category is stored: "0".."17", a band "low-high", "unknown", or the
+    text as written when it is none of these; ValueError for an age of 18 or over."""
+    lowered = age_text(text)
+    try:
+        aside = WITH_ASIDE.match(lowered)
+        if aside:  # "0 (under 1)": taken when both halves say the same
+            main, other = _read_age(aside["main"]), _read_age(aside["aside"])
+            return main if main is not None and main == other else text
+        found = _read_age(lowered)
+    except AdultAge:
+        raise ValueError(
+            f"{text!r} is an age of 18 or over, outside the question (victims under 18). "
+            "Remove that row from the table, and check whether the force's total includes it."
+        ) from None
+    return text if found is None else found
+
+
+def _read_age(lowered):
+    if UNDER_ONE.match(lowered):
         return "0"
-    if lowered in AGE_UNKNOWN:
+    if " ".join(AGE_WORD.sub(" ", lowered).split()) in AGE_UNKNOWN or lowered in AGE_UNKNOWN:
         return "unknown"
     match = AGE_NUMBER.match(lowered)
     if match:
-        return str(int(match.group(2)))
-    return text
+        return _single_age(int(match.group(2)), lowered)
+    return _read_band(lowered)
+
+
+def _read_band(lowered):
+    match = BAND.match(lowered)
+    if match:
+        return _band(int(match.group(2)), int(match.group(4)), lowered)
+    match = UNDER_N.match(lowered)
+    if match:
+        return _band(0, int(match.group(3)) - 1, lowered)
+    match = N_AND_UNDER.match(lowered)
+    if match:
+        return _band(0, int(match.group(2) or match.group(7)), lowered)
+    over, and_over = OVER.match(lowered), AND_OVER.match(lowered)
+    if (over and int(over.group(3)) + 1 >= QUESTION_AGE) or (
+        and_over and int(and_over.group(2)) >= QUESTION_AGE
+    ):
+        raise AdultAge(lowered)
+    return None
+
+
+def _single_age(age, written):
+    if age >= QUESTION_AGE:
+        raise AdultAge(written)
+    return str(age)
+
+
+def _band(low, high, written):
+    if high >= QUESTION_AGE:
+        raise AdultAge(written)
+    if low > high:
+        return None  # not a band: kept as written
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def age_band(category):
+    """(low, high) of a stored age band ("0-5" -> (0, 5), "10 and under" -> (0, 10));
+    None for single years, "unknown" and anything else."""
+    try:
+        stored = age_category(str(category))
+    except ValueError:
+        return None
+    match = CANONICAL_BAND.match(stored)
+    if not match:
+        return None
+    low, high = int(match.group(1)), int(match.group(2))
+    return (low, high) if low < high < QUESTION_AGE else None
 
 
 def single_year_age(category):
@@ -187,10 +278,16 @@ def is_unknown_age(category):
 
 
 def age_order(category):
+    """Single years, then "unknown", then bands (youngest first), then anything else."""
     age = single_year_age(category)
     if age is not None:
-        return (0, age, "")
-    return (1, 0, "") if is_unknown_age(category) else (2, 0, match_key(category))
+        return (0, age, 0, "")
+    if is_unknown_age(category):
+        return (1, 0, 0, "")
+    band = age_band(category)
+    if band is not None:
+        return (2, *band, "")
+    return (3, 0, 0, match_key(category))
 
 
 def age_counts(cells):
@@ -203,10 +300,31 @@ def age_counts(cells):
     return counts
 
 
+def band_counts(cells):
+    """{(low, high): count} summed over the reported age-band cells ("0-5", "6-10")."""
+    counts = {}
+    for row in cells:
+        band = age_band(row.category) if row.status == REPORTED else None
+        if band is not None:
+            counts[band] = counts.get(band, 0) + row.total
+    return counts
+
+
+def band_name(band):
+    return f"{band[0]}-{band[1]}"
+
+
 def victim_age_summary(breakdown, cells, previous):
     """Most common age (ties: the youngest) and youngest with a count above 0, aged 10 and
-    under, recorded (single-year ages) and unknown; null where no such cell was reported."""
+    under, recorded (single-year ages) and unknown; null where no such cell was reported.
+
+    Bands (docs/statistics.md, "Age bands"): a band within 0..10 counts towards aged 10 and
+    under; a band across age 10 with a count above 0 makes that figure null, and is listed;
+    the mode and the youngest age come from single years only. The band keys are added only
+    when a band was reported, so single-year figures give the same keys as ever.
+    """
     counts = age_counts(cells)
+    bands = band_counts(cells)
     reported = [row for row in cells if row.status == REPORTED]
     unknown = [row.total for row in reported if is_unknown_age(row.category)]
     positive = {age: count for age, count in counts.items() if count > 0}
@@ -216,15 +334,47 @@ def victim_age_summary(breakdown, cells, previous):
         if positive
         else None
     )
-    return {
+    summary = {
         "most_common_age": most_common_age,
         "most_common_age_count": most_common_count,
         "youngest_age": min(positive, default=None),
-        "aged_10_and_under": (
-            sum(count for age, count in counts.items() if age <= 10) if counts else None
-        ),
+        "aged_10_and_under": aged_up_to(10, counts, bands) if counts or bands else None,
         "recorded": sum(counts.values()) if counts else None,
         "unknown": sum(unknown) if unknown else None,
+    }
+    if bands:
+        summary.update(band_summary(counts, bands))
+    return summary
+
+
+def whole_bands_up_to(edge, counts, bands):
+    """What single years and whole bands say of ages 0..edge: (sum, [bands across the edge])."""
+    within = sum(count for age, count in counts.items() if age <= edge)
+    within += sum(count for (low, high), count in bands.items() if high <= edge)
+    across = [band for band, count in bands.items() if crosses(band, edge) and count]
+    return within, across
+
+
+def crosses(band, edge):
+    return band[0] <= edge < band[1]
+
+
+def aged_up_to(edge, counts, bands):
+    """Ages 0..edge from single years and whole bands; None when a band crosses the edge."""
+    within, across = whole_bands_up_to(edge, counts, bands)
+    return None if across else within
+
+
+def band_summary(counts, bands):
+    within, across = whole_bands_up_to(10, counts, bands)
+    return {
+        "banded": sum(bands.values()),
+        "bands": [{"band": band_name(band), "count": bands[band]} for band in sorted(bands)],
+        "aged_10_and_under_at_least": within,
+        "straddling_bands": [
+            {"band": band_name(band), "count": bands[band], "statistic": "aged_10_and_under"}
+            for band in sorted(across)
+        ],
     }
 
 
@@ -236,10 +386,15 @@ def victim_age_counts(cells):
 def victim_age_press(breakdown, ages):
     if ages.get("most_common_age") is None:
         return ""
-    return (
+    sentence = (
         f"The most common age of victims was {ages['most_common_age']} "
         f"({offences(ages['most_common_age_count'])}); the youngest was "
-        f"{ages['youngest_age']}; {offences(ages['aged_10_and_under'])} "
+        f"{ages['youngest_age']}"
+    )
+    if ages.get("aged_10_and_under") is None:  # an age band crosses age 10: no figure
+        return sentence + "."
+    return (
+        f"{sentence}; {offences(ages['aged_10_and_under'])} "
         f"{'was' if ages['aged_10_and_under'] == 1 else 'were'} against children aged 10 "
         "and under."
     )

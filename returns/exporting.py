@@ -2,9 +2,10 @@
 (each format one entry of FORMATS).
 
 Only verified figures ever leave through here. Missing is never written as zero: a suppressed
-cell keeps the force's text ("<5", "*") and not-held / not-provided cells have no value, with
-the status column saying which. Text that a spreadsheet would run as a formula is neutralised
-in CSV and XLSX by returns.spreadsheet_safety, the same rule as the admin's exports.
+cell keeps the force's text ("<5", "*") and not-held / not-provided / not-applicable cells have
+no value, with the status column saying which; a figure the force qualified (a partial year,
+provisional) says so in the caveat columns. Text that a spreadsheet would run as a formula is
+neutralised in CSV and XLSX by returns.spreadsheet_safety, the same rule as the admin's exports.
 """
 
 import csv
@@ -31,9 +32,13 @@ COLUMNS = {
     "category": "The category within the breakdown (e.g. 13, unknown, Rape); empty for totals.",
     "value": "The number for reported figures (0 included); the force's own text for "
     "suppressed cells (e.g. <5); empty when not held or not provided.",
-    "status": "reported, suppressed (by the force), not_held or not_provided. Missing is "
-    "never written as 0.",
+    "status": "reported, suppressed (by the force), not_held, not_provided or not_applicable "
+    "(the force wrote N/A). Missing is never written as 0.",
     "note": "The force's or the charity's note on the figure.",
+    "caveat": "What the force said qualifies the figure: partial_year (year to date, part of "
+    "the year only: left out of per-day and change statistics), provisional, extracted_on "
+    "(the date the data was extracted), or empty.",
+    "caveat_text": "The force's words the caveat was read from.",
     "request_reference": "The force's reference for the FOI request.",
     "response_date": "The date of the force's final response.",
     "source_file": "The file the figure came from: the imported returns file, or else the "
@@ -97,6 +102,8 @@ def figure_row(figure, replies, suppress_below=None):
         "value": published_value(figure, suppress_below),
         "status": figure.status,
         "note": figure.note,
+        "caveat": figure.caveat,
+        "caveat_text": figure.caveat_text,
         "request_reference": request.reference,
         "response_date": request.responded_on,
         "source_file": source or replies.get(request.pk, ""),

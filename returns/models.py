@@ -575,6 +575,13 @@ class Figure(models.Model):
         SUPPRESSED = "suppressed", "Suppressed"  # "<5", "*": the text is kept in raw_value
         NOT_HELD = "not_held", "Not held"
         NOT_PROVIDED = "not_provided", "Not provided"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"  # "N/A": kept apart from not held
+
+    class Caveat(models.TextChoices):
+        # What the force's title or notes said of the figure (returns/importing/caveats.py).
+        PARTIAL_YEAR = "partial_year", "Partial year"  # left out of per-day and change figures
+        PROVISIONAL = "provisional", "Provisional"
+        EXTRACTED_ON = "extracted_on", "Data extraction date"
 
     request = models.ForeignKey(FOIRequest, on_delete=models.PROTECT, related_name="figures")
     period = models.CharField(max_length=7)
@@ -583,10 +590,19 @@ class Figure(models.Model):
         max_length=40, blank=True, help_text="Empty for the headline total."
     )
     category = models.CharField(max_length=80, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REPORTED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REPORTED)
     value = models.PositiveIntegerField(null=True, blank=True)
     raw_value = models.CharField(max_length=40, blank=True, help_text="What the force wrote.")
     note = models.CharField(max_length=500, blank=True)
+    caveat = models.CharField(
+        max_length=20,
+        choices=Caveat.choices,
+        blank=True,
+        help_text="The most serious caveat the force's table or note gave the figure.",
+    )
+    caveat_text = models.CharField(
+        max_length=500, blank=True, help_text="The force's words the caveat was read from."
+    )
 
     entered_by = models.ForeignKey(
         # Who entered, imported or verified a figure decides who may verify it: an account
@@ -672,6 +688,8 @@ class Figure(models.Model):
         "value",
         "raw_value",
         "note",
+        "caveat",
+        "caveat_text",
     )
 
     @classmethod

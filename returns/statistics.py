@@ -16,12 +16,18 @@ Details the definitions leave open, fixed here (docs/statistics.md states them t
 - A headline total is the cell with breakdown "" and category "". `forces_reporting` counts
   forces whose headline cell is `reported` (0 included); `total` is null when none is.
 - Victim ages: a category that is a whole number ("13", " 3 ") is that single-year age; "Under 1",
-  "under one", "<1" and "0" are age 0; "unknown" (any case) is `unknown`; anything else (bands such
-  as "10 and under", "16-17") is in neither and counts towards no age figure. Ages are summed over
-  every force's reported victim-age cells for the period, whether or not that force also reported a
-  headline total. `recorded` and `aged_10_and_under` are null when no single-year age cell was
-  reported, `unknown` when no "unknown" cell was; `most_common_age` (ties: the youngest) and
-  `youngest_age` look only at ages with a count above 0.
+  "under one", "<1" and "0" are age 0; "unknown" (any case) is `unknown`; a band ("0-5", "10 and
+  under") counts towards `aged_10_and_under` when it lies within 0..10, and a band across age 10
+  makes it null (returns/breakdowns.py, victim_age_summary). Ages are summed over every force's
+  reported victim-age cells for the period, whether or not that force also reported a headline
+  total. `recorded` and `aged_10_and_under` are null when no single-year age cell (or band, for
+  the latter) was reported, `unknown` when no "unknown" cell was; `most_common_age` (ties: the
+  youngest) and `youngest_age` look only at single-year ages with a count above 0.
+- Partial years: a headline total flagged `partial_year` (Figure.caveat: "year to date" ...) is
+  not a year's figure: it is left out of `forces_reporting`, `total`, `per_day`, the change
+  figures and the force's own total, change and rate, and listed beside them (`partial_forces`,
+  `partial_total`; the force's `partial_total`). Keys that only caveats bring are added only
+  when there is one, so figures without caveats give the payload they always did.
 - Offence types: see returns/breakdowns.py (the `offence_types` list of each period).
 - `suppressed_cells` of a period counts the suppressed cells among the headline cells and the
   victim-age cells; the offence-type table counts its own per type.
@@ -48,6 +54,8 @@ from returns.rounding import change_pct, round_half_up
 
 REPORTED = Figure.Status.REPORTED.value
 SUPPRESSED = Figure.Status.SUPPRESSED.value
+PARTIAL_YEAR = Figure.Caveat.PARTIAL_YEAR.value
+PROVISIONAL = Figure.Caveat.PROVISIONAL.value
 
 
 def previous_of(periods, period):
@@ -75,6 +83,8 @@ class StatisticsInputs:
     headline: dict  # {(force_id, period): (status, value)}
     breakdown_cells: list  # [CategoryCells] of the breakdowns with statistics
     populations: dict = field(default_factory=dict)  # {(force_id, year): under_18}
+    # {(force_id, period): (caveat, caveat_text)} of the headline cells with a caveat
+    caveats: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -101,12 +111,15 @@ def fetch_inputs(campaign, include_unverified=False):
         .order_by("force__name")
         .values_list("force_id", "force__name", "force__ons_code")
     ]
-    headline = {
-        (force_id, period): (status, value)
-        for force_id, period, status, value in figures.filter(breakdown="", category="")
+    headline, caveats = {}, {}
+    for force_id, period, status, value, caveat, caveat_text in (
+        figures.filter(breakdown="", category="")
         .order_by()
-        .values_list("request__force_id", "period", "status", "value")
-    }
+        .values_list("request__force_id", "period", "status", "value", "caveat", "caveat_text")
+    ):
+        headline[force_id, period] = (status, value)
+        if caveat:
+            caveats[force_id, period] = (caveat, caveat_text)
     breakdown_cells = [
         CategoryCells(*row)
         for row in figures.filter(breakdown__in=[b.code for b in breakdowns.SUMMARISED])
@@ -130,6 +143,7 @@ def fetch_inputs(campaign, include_unverified=False):
         headline=headline,
         breakdown_cells=breakdown_cells,
         populations=populations,
+        caveats=caveats,
     )
 
 
@@ -162,6 +176,7 @@ def build_statistics(inputs):
         for breakdown, summary in summaries.items():
             if not breakdown.counted_in_period_suppressed:
                 row[breakdown.summary_key] = summary
+        row.update(_caveat_keys(inputs, period))
         periods.append(row)
     forces = [
         _force_row(inputs, force, period, previous_of(inputs.periods, period), reported)
@@ -186,14 +201,48 @@ def build_statistics(inputs):
 
 
 def _headline_by_period(inputs):
-    """({period: {force_id: value}} of reported headline totals, {period: suppressed cells})."""
+    """({period: {force_id: value}} of reported headline totals for whole years,
+    {period: suppressed cells}). A total flagged as a partial year is not in the first: it is
+    listed beside the period's figures instead (_caveat_keys)."""
     reported, suppressed = defaultdict(dict), defaultdict(int)
     for (force_id, period), (status, value) in inputs.headline.items():
-        if status == REPORTED:
+        if status == REPORTED and not _is_partial(inputs, force_id, period):
             reported[period][force_id] = value
         elif status == SUPPRESSED:
             suppressed[period] += 1
     return reported, suppressed
+
+
+def _is_partial(inputs, force_id, period):
+    return inputs.caveats.get((force_id, period), ("", ""))[0] == PARTIAL_YEAR
+
+
+def _caveat_keys(inputs, period):
+    """Keys added to a period's row only when a headline total of it has a caveat:
+    `partial_forces` (each with its total, left out of every other figure), `partial_total`,
+    `provisional_forces`."""
+    names = {force.force_id: force.name for force in inputs.forces}
+    partial, provisional = [], []
+    for (force_id, cell_period), (caveat, text) in sorted(
+        inputs.caveats.items(), key=lambda item: names.get(item[0][0], "")
+    ):
+        if cell_period != period or force_id not in names:
+            continue
+        status, value = inputs.headline.get((force_id, period), (None, None))
+        if caveat == PARTIAL_YEAR:
+            total = value if status == REPORTED else None
+            partial.append({"force": names[force_id], "total": total, "caveat_text": text})
+        elif caveat == PROVISIONAL:
+            provisional.append({"force": names[force_id], "caveat_text": text})
+    keys = {}
+    if partial:
+        keys["partial_forces"] = partial
+        keys["partial_total"] = _sum_or_none(
+            row["total"] for row in partial if row["total"] is not None
+        )
+    if provisional:
+        keys["provisional_forces"] = provisional
+    return keys
 
 
 def _cells_by_breakdown_and_period(inputs):
@@ -258,10 +307,13 @@ def _period_row(inputs, period, previous, reported):
 
 
 def _force_row(inputs, force, period, previous, reported):
+    """A partial year's total is not the force's `total` (nor its previous total): it comes
+    under `partial_total`, beside `caveat` and `caveat_text`, keys added only when the
+    force's headline total has a caveat."""
     total = reported.get(period, {}).get(force.force_id)
     previous_total = reported.get(previous, {}).get(force.force_id) if previous else None
     population = inputs.populations.get((force.force_id, period_start_year(period)))
-    return {
+    row = {
         "force": force.name,
         "ons_code": force.ons_code or None,
         "period": period,
@@ -272,6 +324,13 @@ def _force_row(inputs, force, period, previous, reported):
             round_half_up(total * 10000, population) if total is not None and population else None
         ),
     }
+    caveat, text = inputs.caveats.get((force.force_id, period), ("", ""))
+    if caveat:
+        row.update(caveat=caveat, caveat_text=text)
+        if caveat == PARTIAL_YEAR:
+            status, value = inputs.headline.get((force.force_id, period), (None, None))
+            row["partial_total"] = value if status == REPORTED else None
+    return row
 
 
 # --- Words ----------------------------------------------------------------------------------

@@ -206,6 +206,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         ("request__force", admin.RelatedOnlyFieldListFilter),
         "period",
         "status",
+        "caveat",
         "breakdown",
         VerifiedFilter,
     ]
@@ -213,6 +214,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
     list_select_related = ["request__force", "request__campaign", "import_batch"]
     form = FigureEntryForm
     fields = ["request", "period", "breakdown", "category", "status", "value", "raw_value", "note"]
+    fields += ["caveat", "caveat_text"]  # a partial year, provisional (docs/statistics.md)
     readonly_fields = ["entered_by", "import_batch", "entered_at", "verified_by", "verified_at"]
     raw_id_fields = ["request"]
 

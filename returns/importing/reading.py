@@ -20,8 +20,6 @@ DERIVED_NOTE = "Total derived by FOI Returns as the sum of the rows"
 NOT_HELD_WORDS = {
     "not held",
     "not recorded",
-    "n/a",
-    "na",
     "not available",
     "not known",
     "not provided",

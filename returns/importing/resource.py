@@ -30,7 +30,7 @@ from returns.importing.rows import COLUMNS, CampaignContext, parse_long
 from returns.models import Figure, ImportBatch, PlausibilityWarning
 
 NATURAL_KEY = ("request", "period", "measure", "breakdown", "category")
-CELL_FIELDS = ("status", "value", "raw_value", "note")
+CELL_FIELDS = ("status", "value", "raw_value", "note", "caveat", "caveat_text")
 RECORD_FIELDS = ("entered_by", "import_batch", "verified_by", "verified_at", "updated_at")
 PREVIEW_LIMIT = 1000
 PARSER_CHECKED = (*NATURAL_KEY, *CELL_FIELDS, "entered_by", "import_batch", "verified_by")
@@ -99,6 +99,8 @@ class FigureResource(resources.ModelResource):
     value = checked_field("value")
     raw_value = checked_field("raw_value")
     note = checked_field("note")
+    caveat = checked_field("caveat")
+    caveat_text = checked_field("caveat_text")
 
     class Meta:
         model = Figure
@@ -121,6 +123,8 @@ class FigureResource(resources.ModelResource):
         request=None,
         layout=ImportBatch.Layout.LONG,
         notes=(),
+        caveats=(),
+        markers=None,
     ):
         super().__init__()
         self.campaign = campaign
@@ -129,7 +133,9 @@ class FigureResource(resources.ModelResource):
         self.file_bytes = file_bytes
         self.for_request = request
         self.layout = layout
-        self.notes = list(notes)
+        self.notes = list(notes) + [caveat_note(caveat) for caveat in caveats]
+        self.caveats = list(caveats)
+        self.markers = markers
         self.existing = {}
         self.parsed = []
         self.findings = []
@@ -160,7 +166,7 @@ class FigureResource(resources.ModelResource):
         super().handle_import_error(result, error, raise_errors)
 
     def before_import(self, dataset, **kwargs):
-        context = CampaignContext.for_campaign(self.campaign)
+        context = CampaignContext.for_campaign(self.campaign, self.caveats, self.markers)
         try:
             self.parsed = parse_long(dataset, context)
         except Exception:
@@ -178,7 +184,7 @@ class FigureResource(resources.ModelResource):
         dataset.extend(
             [
                 (p.request, p.period, p.measure, p.breakdown, p.category)
-                + (p.status, p.value, p.raw_value, p.note)
+                + (p.status, p.value, p.raw_value, p.note, p.caveat, p.caveat_text)
                 for p in self.parsed
             ]
         )
@@ -401,6 +407,15 @@ class FigureResource(resources.ModelResource):
         )
 
 
+def caveat_note(caveat):
+    """The preview's line for a caveat of the whole table (docs/file-formats.md, "Caveats")."""
+    covered = f"the {caveat.period} figures" if caveat.period else "every figure"
+    line = f"{caveat.label}: {caveat.text!r}. {covered.capitalize()} will be flagged"
+    if caveat.kind == "partial_year":
+        return f"{line} as a partial year, left out of per-day and change figures."
+    return f"{line} with it."
+
+
 def problems_of(result, resource):
     """The reasons the import was refused, as "Row 7, column value: ..." lines: a ProblemList
     (the first ones kept, all counted)."""
@@ -440,7 +455,7 @@ class FigureExportResource(resources.ModelResource):
     class Meta:
         model = Figure
         fields = ("force", "period", "measure", "breakdown", "category", "value", "note")
-        fields += ("status", "verified", "verified_by", "verified_at")
+        fields += ("status", "caveat", "caveat_text", "verified", "verified_by", "verified_at")
         export_order = fields
 
     def dehydrate_value(self, figure):

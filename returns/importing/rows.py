@@ -7,7 +7,7 @@ campaign's requests in two queries; everything after works from that snapshot.
 from dataclasses import dataclass, field
 
 from forces.resolver import ForceResolutionError, ForceResolver
-from returns.importing import cells
+from returns.importing import caveats, cells
 from returns.importing.errors import FileProblem, ProblemList, ReturnsFileError
 from returns.importing.files import BLANK_COLUMN_PREFIX, EXTRA_COLUMN_PREFIX
 from returns.periods import normalise_period
@@ -16,6 +16,8 @@ COLUMNS = ("force", "period", "measure", "breakdown", "category", "value", "note
 REQUIRED = ("force", "period", "value")
 # Set by the wide converter so that problems point at the force's own table.
 SOURCE_ROW, SOURCE_COLUMN = "_row", "_column"
+# Set by a reader for words that qualify one cell (its period's header: "2017/18 to date").
+CAVEAT_WORDS = "_caveats"
 MAX_LENGTHS = {"category": 80, "breakdown": 40, "note": 500, "value": 40}
 
 
@@ -27,15 +29,27 @@ class CampaignContext:
     resolver: ForceResolver
     requests_by_force: dict
     _resolved: dict = field(default_factory=dict)
+    # Caveats of the whole file (a force table's title and notes: importing/caveats.py) and
+    # the markers' meanings chosen in the preview ({marker text: status}, importing/cells.py).
+    caveats: list = field(default_factory=list)
+    markers: dict | None = None
 
     @classmethod
-    def for_campaign(cls, campaign):
+    def for_campaign(cls, campaign, caveats=(), markers=None):
         requests = campaign.requests.select_related("force")
         return cls(
             campaign=campaign,
             resolver=ForceResolver(),
             requests_by_force={request.force_id: request for request in requests},
+            caveats=list(caveats),
+            markers=markers,
         )
+
+    def caveats_for(self, period, *texts):
+        """The file's caveats covering `period`, and those in one row's own words."""
+        own = caveats.find(text for text in texts if text)
+        covering = [caveat for caveat in self.caveats if caveat.covers(period)]
+        return covering + [caveat for caveat in own if caveat not in covering]
 
     @property
     def periods(self):
@@ -78,6 +92,8 @@ class ParsedFigure:
     raw_value: str
     note: str
     source: str = ""  # where it came from, for messages: "row 7" or "row 7, column 2016/17"
+    caveat: str = ""  # the most serious caveat's kind (Figure.Caveat), "" for none
+    caveat_text: str = ""
 
     @property
     def key(self):
@@ -191,7 +207,7 @@ def parse_row(values, row_number, columns, stray_columns, context):
     measure = check("measure", cells.parse_measure, cell("measure"), context.campaign.measure)
     breakdown = cells.parse_breakdown(cell("breakdown"))
     cell_key = check("category", cells.parse_category, breakdown, cell("category"))
-    value = check(value_column, cells.parse_value, cell("value"), note)
+    value = check(value_column, cells.parse_value, cell("value"), note, context.markers)
     for column, text in (("note", note), ("breakdown", breakdown), ("value", value)):
         text = getattr(text, "raw_value", text) or ""
         if len(text) > MAX_LENGTHS[column]:
@@ -203,6 +219,7 @@ def parse_row(values, row_number, columns, stray_columns, context):
     if problems:
         return None, problems
     source = f"row {row}" if value_column == "value" else f"row {row}, column {value_column}"
+    found = context.caveats_for(period, note, cells.cell_text(cell(CAVEAT_WORDS)))
     return ParsedFigure(
         row=row,
         request=request,
@@ -215,6 +232,8 @@ def parse_row(values, row_number, columns, stray_columns, context):
         raw_value=value.raw_value,
         note=note,
         source=source,
+        caveat=caveats.most_serious(found),
+        caveat_text=caveats.joined_text(found),
     ), []
 
 

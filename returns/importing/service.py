@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError
 
 from returns import breakdowns
-from returns.importing import claims
+from returns.importing import caveats, claims
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
 from returns.importing.reading import read
@@ -84,8 +84,8 @@ def read_force_table(data, breakdown, periods, file_name="", choices=None):
 
 def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False, choices=None):
     """Import one force's own table (categories down, periods across) for `request`, read as
-    `choices` (sheet, header row, derived total) say. The outcome carries the reading report,
-    also when the table is refused."""
+    `choices` (sheet, header row, derived total, the meaning of markers) say. The outcome
+    carries the reading report, also when the table is refused."""
     force = request.force.name
     try:
         reading = read_force_table(data, breakdown, request.campaign.periods, file_name, choices)
@@ -99,6 +99,10 @@ def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False
         return outcome
     if not reading.figures:
         return ImportOutcome(problems=["No figures were found in the table."], reading=reading)
+    # Title lines and notes around the table may qualify its figures ("year to date").
+    found_caveats = caveats.find(
+        [text for row in reading.rows if row.meaning in ("title", "note") for _, text in row.cells]
+    )
 
     def resource():
         return FigureResource(
@@ -109,6 +113,8 @@ def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False
             request=request,
             layout=ImportBatch.Layout.WIDE,
             notes=[*reading.notes, *reading.warnings],
+            caveats=found_caveats,
+            markers=(choices.markers if choices else None),
         )
 
     outcome = run(resource, lambda: wide_to_long(reading, force), dry_run)

@@ -77,7 +77,7 @@ def test_it_takes_the_youngest_of_tied_most_common_ages():
     assert ages["youngest_age"] == 3
 
 
-def test_it_reads_under_one_as_age_zero_and_ignores_bands():
+def test_it_reads_under_one_as_age_zero_and_counts_a_band_within_ten_as_aged_10_and_under():
     cells = [("2016/17", "Under 1", "reported", 1, 2), ("2016/17", "0", "reported", 1, 1),
              ("2016/17", "10 and under", "reported", 1, 50),
              ("2016/17", "UNKNOWN", "reported", 1, 4),
@@ -87,9 +87,13 @@ def test_it_reads_under_one_as_age_zero_and_ignores_bands():
         "most_common_age": 0,
         "most_common_age_count": 3,
         "youngest_age": 0,
-        "aged_10_and_under": 3,
-        "recorded": 5,
+        "aged_10_and_under": 53,  # issue 12: the band "10 and under" (0-10) counts; was 3
+        "recorded": 5,  # single years only, as ever
         "unknown": 4,
+        "banded": 50,
+        "bands": [{"band": "0-10", "count": 50}],
+        "aged_10_and_under_at_least": 53,
+        "straddling_bands": [],
     }
 
 
