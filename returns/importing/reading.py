@@ -159,6 +159,13 @@ def column_letter(index):
 
 
 # --- Periods in a header row.
+# A period followed by words about it: "2017/18 (Apr-Dec)", "2018/19 - year to date". The words
+# are kept (the column's header as written) for the caveats they may carry (caveats.py).
+QUALIFIED_PERIOD = re.compile(
+    r"^(?P<period>.+?)\s*(?:\((?P<paren>[^()]*)\)|[-–—:]\s+(?P<tail>\D.*))$"
+)
+
+
 def period_of(cell):
     """(period, None), (None, calendar-year message) or (None, None)."""
     text = cells.cell_text(cell)
@@ -169,7 +176,23 @@ def period_of(cell):
     except CalendarYearError as error:
         return None, str(error)
     except ValueError:
-        return None, None
+        pass
+    qualified = QUALIFIED_PERIOD.match(text)
+    if qualified:
+        try:
+            return normalise_period(qualified["period"]), None
+        except ValueError:
+            pass
+    return None, None
+
+
+def is_qualified_period(text):
+    """True for a period header with words after the period: "2017/18 (Apr-Dec)"."""
+    try:
+        normalise_period(text)
+    except ValueError:
+        return period_of(text)[0] is not None
+    return False
 
 
 def period_columns(row):

@@ -17,7 +17,7 @@ from returns import breakdowns
 from returns.importing import caveats, claims
 from returns.importing.errors import ReturnsFileError
 from returns.importing.files import read_rows, rows_to_dataset
-from returns.importing.reading import read
+from returns.importing.reading import is_qualified_period, read
 from returns.importing.resource import FigureResource, problems_of
 from returns.importing.retries import ConcurrentChange, with_retries
 from returns.importing.rows import check_long_header
@@ -102,6 +102,7 @@ def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False
     # Title lines and notes around the table may qualify its figures ("year to date").
     found_caveats = caveats.find(
         [text for row in reading.rows if row.meaning in ("title", "note") for _, text in row.cells]
+        + [column.header for column in reading.columns if is_qualified_period(column.header)]
     )
 
     def resource():

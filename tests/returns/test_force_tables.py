@@ -601,3 +601,21 @@ def test_it_accounts_for_every_non_empty_cell_of_any_accepted_table(rows, derive
                 from returns.importing.reading import column_letter
 
                 assert (r, column_letter(c)) in accounted, (r, c, cell, reading.rows)
+
+
+@pytest.mark.parametrize(
+    "header, period, qualified",
+    [
+        ("2017/18 (Apr-Dec)", "2017/18", True),
+        ("2018/19 - year to date", "2018/19", True),
+        ("FY 16/17 (provisional)", "2016/17", True),
+        ("2016/17", "2016/17", False),
+        ("2016 - 2017", "2016/17", False),
+        ("Notes (see below)", None, False),
+    ],
+)
+def test_it_reads_a_period_header_with_words_after_the_period(header, period, qualified):
+    from returns.importing.reading import is_qualified_period, period_of
+
+    assert period_of(header)[0] == period
+    assert is_qualified_period(header) == qualified

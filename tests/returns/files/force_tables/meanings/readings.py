@@ -180,7 +180,6 @@ READINGS = [
         figures=10,
         cells={("2017/18", "victim_age", "0-5"): ("reported", 1, "")},
         caveats={"2016/17": "", "2017/18": "partial_year"},
-        needs=NEW_READER + " (a period header with words after the year: '2017/18 (Apr-Dec)')",
     ),
     Reading(
         "11_band_under_10_and_adult_band.csv",
