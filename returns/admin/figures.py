@@ -1,5 +1,6 @@
 """Admin for returned figures: list, long-file Import, one force's table, hand entry, batches."""
 
+import json
 import os
 
 from django import forms
@@ -404,8 +405,10 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
                     "sheet": reading.sheet,
                     "header_row": reading.header_row or "",
                     "derive_total": reading.derive_total,
+                    **self.marker_initial(request, reading),
                 },
                 sheets=[sheet.name for sheet in reading.sheets],
+                markers=[text for text, _ in reading.markers],
             )
             context["reading"] = reading
             context["derived_note"] = DERIVED_NOTE
@@ -413,6 +416,25 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             if outcome.ok:
                 context["confirm_form"] = form
         return self.render_table(request, context)
+
+    @staticmethod
+    def marker_initial(request, reading):
+        """The meanings chosen before "Read again", kept on the form it shows next."""
+        if "reread" not in request.POST:
+            return {}
+        posted = WideConfirmForm(request.POST)
+        posted.is_valid()
+        chosen = (posted.cleaned_data.get("marker_texts") or []) if posted.cleaned_data else []
+        keep = {
+            cells.marker_key(text): request.POST.get(f"marker_{index}", "")
+            for index, text in enumerate(chosen)
+        }
+        initial = {
+            f"marker_{index}": keep.get(cells.marker_key(text), "")
+            for index, (text, _) in enumerate(reading.markers)
+        }
+        initial["empty_means_zero"] = bool(request.POST.get("empty_means_zero"))
+        return initial
 
     def confirm_table(self, request, foi_request, context):
         form = WideConfirmForm(request.POST)
@@ -479,10 +501,33 @@ class WideConfirmForm(forms.Form):
         help_text=f"For a table with no Total row: the note says “{DERIVED_NOTE}”.",
     )
 
-    def __init__(self, *args, sheets=(), **kwargs):
+    empty_means_zero = forms.BooleanField(
+        required=False,
+        label="Empty cells mean 0",
+        help_text="Only for a pivot-table export, where an empty cell is a count of none.",
+    )
+    marker_texts = forms.JSONField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, sheets=(), markers=None, **kwargs):
         super().__init__(*args, **kwargs)
         if sheets:
             self.fields["sheet"].widget = forms.Select(choices=[(name, name) for name in sheets])
+        # One choice per marker the table holds ("N/A", "-", "<5" ...): how to store it.
+        if markers is None:
+            markers = self._posted_marker_texts()
+        self.initial["marker_texts"] = markers
+        meanings = [("", "as read (see the table of markers)"), *cells.MEANINGS.items()]
+        for index, text in enumerate(markers):
+            self.fields[f"marker_{index}"] = forms.ChoiceField(
+                choices=meanings, required=False, label=f"Store “{text}” as"
+            )
+
+    def _posted_marker_texts(self):
+        try:
+            texts = json.loads(self.data.get("marker_texts") or "[]")
+        except (TypeError, ValueError):
+            return []
+        return [str(text) for text in texts if isinstance(text, str)][:50]
 
     def clean_stored_name(self):
         name = self.cleaned_data["stored_name"]
@@ -496,7 +541,20 @@ class WideConfirmForm(forms.Form):
             sheet=data.get("sheet") or "",
             header_row=data.get("header_row"),
             derive_total=bool(data.get("derive_total")),
+            markers=self.marker_meanings(),
         )
+
+    def marker_meanings(self):
+        """{marker key: status} for the markers given another meaning, or None."""
+        data = self.cleaned_data
+        chosen = {
+            cells.marker_key(text): data[f"marker_{index}"]
+            for index, text in enumerate(data.get("marker_texts") or [])
+            if data.get(f"marker_{index}")
+        }
+        if data.get("empty_means_zero"):
+            chosen[cells.EMPTY] = cells.REPORTED
+        return chosen or None
 
 
 def report_not_saved(request, outcome, shown=20):

@@ -619,3 +619,37 @@ def test_it_reads_a_period_header_with_words_after_the_period(header, period, qu
 
     assert period_of(header)[0] == period
     assert is_qualified_period(header) == qualified
+
+
+@pytest.mark.django_db
+def test_it_lets_the_caseworker_change_what_a_marker_means_before_confirming(client, caseworker):
+    campaign = make_campaign()
+    request = campaign.requests.get(force__name="Northumbria Police")
+    url = reverse("admin:returns_figure_import_table", args=[request.pk])
+    client.force_login(caseworker)
+    table = b"Offence,2015/16,2016/17\nRape,N/A,3\nGrooming,,2\nTotal,4,5\n"
+    upload = SimpleUploadedFile("pivot.csv", table)
+
+    preview = client.post(url, {"table": upload, "breakdown": "offence_type"})
+    assert "confirm_form" not in preview.context  # the empty cell is refused as read
+    form = preview.context["choices_form"]
+    assert form.fields["marker_0"].label == "Store “N/A” as"
+    choices = {k: form[k].value() for k in form.fields if form[k].value() is not None}
+    again = client.post(
+        url, {**choices, "marker_0": "not_held", "empty_means_zero": "on", "reread": "1"}
+    )
+    form = again.context["confirm_form"]
+    assert form["marker_0"].value() == "not_held"  # the choice is kept for the confirm
+    done = client.post(
+        url,
+        {**{k: form[k].value() for k in form.fields if form[k].value() is not None},
+         "empty_means_zero": "on", "confirm": "1"},
+    )  # fmt: skip
+
+    assert done.status_code == 302
+    stored = cells(campaign)
+    assert stored["Northumbria Police", "2015/16", "offence_type", "Rape"][:2] == ("not_held", None)
+    assert stored["Northumbria Police", "2015/16", "offence_type", "Grooming"][:2] == (
+        "reported",
+        0,
+    )
