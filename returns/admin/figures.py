@@ -421,7 +421,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
     def marker_initial(request, reading):
         """The meanings chosen before "Read again", kept on the form it shows next."""
         if "reread" not in request.POST:
-            return {}
+            return {"empty_means_zero": False}
         posted = WideConfirmForm(request.POST)
         posted.is_valid()
         chosen = (posted.cleaned_data.get("marker_texts") or []) if posted.cleaned_data else []
