@@ -370,3 +370,16 @@ def test_it_sends_each_request_once_when_two_staff_press_send_at_once(
     runs = SendRun.objects.filter(pk__in=[first.pk, second.pk])
     assert sum(run.sent for run in runs) == 4
     assert {run.state for run in runs} == {"done"}
+
+
+def test_it_keeps_our_reference_whole_at_the_end_of_a_long_subject():
+    foi_request = FOIRequest(pk=42, reference="FOI 001234/17")
+
+    subject = messaging.with_references("Overdue " + "x" * 400, foi_request)
+
+    assert len(subject) == 300
+    assert subject.endswith("x (your reference FOI 001234/17) [FOIR-00042]")
+    assert messaging.with_references(subject, foi_request) == subject  # never twice
+    assert messaging.with_references("To the ICO", foi_request, to_force=False) == (
+        "To the ICO [FOIR-00042]"
+    )
