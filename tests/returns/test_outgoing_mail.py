@@ -383,3 +383,18 @@ def test_it_keeps_our_reference_whole_at_the_end_of_a_long_subject():
     assert messaging.with_references("To the ICO", foi_request, to_force=False) == (
         "To the ICO [FOIR-00042]"
     )
+
+
+@pytest.mark.django_db
+def test_it_shows_our_reference_and_reply_address_on_the_request_page(client, caseworker, settings):
+    settings.REPLY_TO_ADDRESS = "foi+{token}@charity.example"
+    foi_request = FOIRequestFactory(reference="FOI 001234/17")
+    client.force_login(caseworker)
+
+    page = client.get(f"/admin/returns/foirequest/{foi_request.pk}/change/").content.decode()
+    found = client.get("/admin/returns/foirequest/", {"q": foi_request.our_reference})
+
+    assert foi_request.our_reference in page
+    assert f"foi+{foi_request.reply_token}@charity.example" in page
+    assert 'value="FOI 001234/17"' in page  # the force's own reference
+    assert list(found.context["cl"].result_list) == [foi_request]
