@@ -7,7 +7,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, reply_to_template
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -168,6 +168,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or VAR_DIR / "mail")
+# Every message about a request asks for replies at this address with the request's reply token
+# in it (foi+TOKEN@...), so that a force's reply is filed under its request with certainty.
+REPLY_TO_ADDRESS = reply_to_template(env_str("REPLY_TO_ADDRESS"), DEFAULT_FROM_EMAIL)
 
 # --- Celery: Redis in production; with no broker configured, kombu's filesystem
 # transport under var/ so the zero-setup install takes the same asynchronous path.

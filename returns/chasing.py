@@ -236,4 +236,5 @@ def preview_step(foi_request, today: date) -> tuple[Step, str | None, str, str] 
     context = _step_context(foi_request, step.kind, today, Clock(foi_request.regime))
     template = "commissioner_notice" if step.kind == COMMISSIONER else step.kind
     subject, body = messaging.render(template, foi_request, on_date=today, **context)
+    subject = messaging.with_references(subject, foi_request)
     return step, foi_request.force.foi_email or None, subject, body

@@ -4,9 +4,17 @@ Templates and the request wording hold only named placeholders (returns/placehol
 filled in with plain text, as written (no HTML escaping: "O'Brien", "&").
 
 Every message is logged as a Correspondence row first (state draft) and only then handed to the
-mail server; the row becomes "sent" once the server has accepted it. So a message is never
-recorded as sent when it was not, and a crash between the two steps leaves a draft that says so
-(staff check and send by hand) rather than a message that a re-run would send twice.
+mail server: `claim` takes the draft for one run (draft -> sending, one UPDATE, so two runs
+never both get it), and the row becomes "sent" once the server has accepted it. So a message is
+never recorded as sent when it was not, and a crash while sending leaves a row "being sent" that
+says so (staff check and send by hand) rather than a message that a re-run would send twice.
+
+Every message about a request can be answered and filed under it (README: Configuration):
+its subject ends with our reference, " [FOIR-00042]", added here whatever the template says (and
+the force's own reference, once known, if the template left it out); it has a Message-ID,
+recorded on the draft before it is sent; its Reply-To is REPLY_TO_ADDRESS with the request's
+reply token; and a message after the request says In-Reply-To and References the request's own
+Message-ID, so that mail programs thread the conversation.
 
 A force without an FOI email address still gets its message drafted and logged, flagged for
 staff in `needs_attention`: never silently skipped, never marked sent.
@@ -17,9 +25,10 @@ from __future__ import annotations
 import logging
 import os
 from datetime import date
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, make_msgid
 from django.utils import timezone
 
 from returns import deadlines, placeholders, regimes
@@ -58,6 +67,9 @@ def draft(
     """
     subject, body = render(template_key, foi_request, on_date=on_date, **(extra_context or {}))
     force = foi_request.force
+    subject = with_references(
+        subject, foi_request, to_force=kind != Correspondence.Kind.COMMISSIONER
+    )
     address = force.foi_email if address is None else address
     if needs_attention is None:
         needs_attention = NOT_CONFIRMED if address else NO_ADDRESS.format(force=force)
@@ -70,6 +82,7 @@ def draft(
         address=address,
         subject=subject,
         body=body,
+        message_id=new_message_id(),
         needs_attention=needs_attention[:200],
         created_by=user,
     )
@@ -82,24 +95,36 @@ def draft(
 
 
 def deliver(correspondence: Correspondence) -> bool:
-    """Email a drafted message to its address; True once the mail server accepted it.
+    """Claim a drafted message and email it to its address; True once the mail server took it.
 
     Call it after the row is committed: if the email went but the row were rolled back, nothing
     would show it had been sent, and the next run would send it again.
     """
-    if correspondence.state != Correspondence.State.DRAFT or not correspondence.address:
+    if not correspondence.address or not claim(correspondence):
         return False
-    message = EmailMessage(
-        subject=correspondence.subject,
-        body=correspondence.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[correspondence.address],
-    )
-    if correspondence.attachment:
-        with correspondence.attachment.open("rb") as stored:
-            message.attach(os.path.basename(stored.name), stored.read())
+    return transmit(correspondence)
+
+
+def claim(correspondence: Correspondence) -> bool:
+    """Take a draft for sending, for this run only: False if it is no longer a draft (another
+    run took it) or has no address. Until `transmit` hears back, the row says it may have gone."""
+    if not correspondence.address:
+        return False
+    taken = Correspondence.objects.filter(
+        pk=correspondence.pk, state=Correspondence.State.DRAFT
+    ).update(state=Correspondence.State.SENDING, needs_attention=NOT_CONFIRMED)
+    if taken:
+        correspondence.state = Correspondence.State.SENDING
+        correspondence.needs_attention = NOT_CONFIRMED
+    return bool(taken)
+
+
+def transmit(correspondence: Correspondence) -> bool:
+    """Email a message this run has claimed; sent, or back to a flagged draft if it failed."""
+    if correspondence.state != Correspondence.State.SENDING:
+        raise ValueError(f"Correspondence {correspondence.pk} was not claimed for sending.")
     try:
-        message.send()
+        email_for(correspondence).send()
     except Exception as error:  # SMTP and socket errors alike: staff must know it did not go.
         logger.exception("Sending correspondence %s failed", correspondence.pk)
         _mark(correspondence, Correspondence.State.DRAFT, SEND_FAILED.format(error=error))
@@ -108,10 +133,83 @@ def deliver(correspondence: Correspondence) -> bool:
     return True
 
 
+def email_for(correspondence: Correspondence) -> EmailMessage:
+    """The email of a logged message, with the headers that let the force's reply find it."""
+    foi_request = correspondence.request
+    headers = {"Message-ID": correspondence.message_id or new_message_id()}
+    thread = thread_root(correspondence)
+    if thread:
+        headers |= {"In-Reply-To": thread, "References": thread}
+    message = EmailMessage(
+        subject=correspondence.subject,
+        body=correspondence.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[correspondence.address],
+        reply_to=[reply_to_address(foi_request)],
+        headers=headers,
+    )
+    if correspondence.attachment:
+        with correspondence.attachment.open("rb") as stored:
+            message.attach(os.path.basename(stored.name), stored.read())
+    return message
+
+
 def _mark(correspondence, state, needs_attention):
     correspondence.state = state
     correspondence.needs_attention = needs_attention[:200]
     correspondence.save(update_fields=["state", "needs_attention"])
+
+
+# --- What makes a message answerable ---------------------------------------------------------
+
+
+def reply_to_address(foi_request) -> str:
+    """Where the force's replies about this request go: REPLY_TO_ADDRESS with its reply token,
+    e.g. foi+k3f9q2x7m4ab@charity.org.uk."""
+    return settings.REPLY_TO_ADDRESS.replace("{token}", foi_request.reply_token)
+
+
+def subject_tag(foi_request) -> str:
+    """Our reference as every subject carries it: "[FOIR-00042]"."""
+    return f"[{foi_request.our_reference}]"
+
+
+def with_references(subject: str, foi_request, *, to_force: bool = True) -> str:
+    """The subject with our reference at the end, and, in a message to the force, the force's
+    own reference once known (unless the template already put it in), within 300 characters."""
+    suffix = ""
+    reference = foi_request.reference
+    if to_force and reference and reference not in subject:
+        suffix += f" (your reference {reference})"
+    tag = subject_tag(foi_request)
+    if tag not in subject:
+        suffix += f" {tag}"
+    return (subject[: 300 - len(suffix)].rstrip() + suffix).strip()
+
+
+def new_message_id() -> str:
+    """A Message-ID on the From address's domain: <...@charity.org.uk>."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or None
+    return make_msgid(domain=domain)
+
+
+def thread_root(correspondence: Correspondence) -> str:
+    """The Message-ID of the request's first message sent, which later messages reply to."""
+    if correspondence.kind == Correspondence.Kind.REQUEST:
+        return ""
+    first = (
+        Correspondence.objects.filter(
+            request_id=correspondence.request_id,
+            direction=Correspondence.Direction.OUT,
+            kind=Correspondence.Kind.REQUEST,
+            state=Correspondence.State.SENT,
+        )
+        .exclude(message_id="")
+        .order_by("date", "created_at", "pk")
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    return first or ""
 
 
 def render(template_key: str, foi_request, **extra) -> tuple[str, str]:

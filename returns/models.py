@@ -447,6 +447,8 @@ class Correspondence(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", "Drafted, not sent"
+        # Claimed by one run and handed to the mail server; never sent again by a re-run.
+        SENDING = "sending", "Being sent (not yet confirmed)"
         SENT = "sent", "Sent"
         RECEIVED = "received", "Received"
 
@@ -490,6 +492,57 @@ class Correspondence(models.Model):
         return (
             f"{self.get_kind_display()} {self.get_direction_display().lower()} {self.date:%d/%m/%Y}"
         )
+
+
+class SendRun(models.Model):
+    """One press of "Send unsent requests by email" for a campaign, sent by a Celery worker.
+
+    The admin shows its progress from this row (returns/rounds.py `run_sending` updates it after
+    each request), so the page can be reloaded, and it keeps the final summary.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Sending"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Stopped by an error"
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="send_runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Unsent requests when it started.")
+    sent = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0, help_text="No FOI address: drafted.")
+    failed = models.PositiveIntegerField(default=0, help_text="The mail server refused them.")
+    # One object per request handled, as `send_requests --json` prints them.
+    outcomes = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Sending {self.campaign} ({self.get_state_display().lower()})"
+
+    @property
+    def is_active(self):
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def handled(self):
+        return self.sent + self.flagged + self.failed
+
+    @property
+    def skipped(self):
+        """Taken by another run meanwhile (or already recorded as being sent)."""
+        return max(self.total - self.handled, 0) if not self.is_active else 0
 
 
 class EmailTemplate(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from forces.models import Force
 from returns import messaging
 from returns.defaults import REQUEST_WORDING
-from returns.models import Campaign, Correspondence, FOIRequest
+from returns.models import Campaign, Correspondence, FOIRequest, SendRun
 from returns.periods import normalise_period, parse_periods
 
 DEFAULT_WORDING = REQUEST_WORDING
@@ -110,42 +110,118 @@ def clone_campaign(source, *, slug, title, periods=None, user=None):
     return campaign
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one request when its round was sent."""
+
+    foi_request: FOIRequest
+    message: Correspondence
+    sent: bool
+
+    @property
+    def flagged(self):
+        """No FOI address: drafted and flagged for staff, not sent."""
+        return not self.sent and not self.message.address
+
+    def as_json(self) -> dict:
+        """One object of `send_requests --json` (docs/file-formats.md)."""
+        return {
+            "force": self.foi_request.force.name,
+            "request": self.foi_request.our_reference,
+            "to": self.message.address or None,
+            "subject": self.message.subject,
+            "message_id": self.message.message_id,
+            "reply_to": messaging.reply_to_address(self.foi_request),
+            "sent": self.sent,
+        }
+
+
 @dataclass
 class SendReport:
-    sent: list = field(default_factory=list)
-    flagged: list = field(default_factory=list)  # no FOI address: drafted, not marked sent
+    outcomes: list = field(default_factory=list)
+
+    @property
+    def sent(self):
+        return [o.foi_request for o in self.outcomes if o.sent]
+
+    @property
+    def flagged(self):
+        """No FOI address: drafted, not marked sent."""
+        return [o.foi_request for o in self.outcomes if o.flagged]
+
+    @property
+    def failed(self):
+        """The mail server did not take them: flagged drafts, sent again by the next run."""
+        return [o for o in self.outcomes if not o.sent and not o.flagged]
 
 
-def send_requests(campaign, *, on_date=None, user=None, requests=None):
+def send_requests(campaign, *, on_date=None, user=None, requests=None, progress=None):
     """Email each unsent request (one message per force) and record it as sent and received.
 
-    The message is logged (committed) before it is emailed, and the request is marked sent only
-    once the mail server accepted it; a force without an FOI address keeps one flagged draft,
-    which the next send delivers once staff have added the address.
+    Each request is claimed under its row lock: its message is logged (committed) and taken by
+    this run before it is emailed, so two runs at once never send a request twice (one that
+    another run has taken is left out of the report). The request is marked sent only once the
+    mail server accepted it; a force without an FOI address keeps one flagged draft, which the
+    next send delivers once staff have added the address. `progress(outcome)` is called after
+    each request.
     """
     on_date = on_date or timezone.localdate()
     report = SendReport()
     pending = (requests if requests is not None else campaign.requests.all()).filter(
         status=FOIRequest.Status.NOT_SENT
     )
-    for foi_request in pending.select_related("force", "campaign"):
-        message = request_message(foi_request, on_date, user)
-        if not messaging.deliver(message):
-            report.flagged.append(foi_request)
+    for request_id in pending.order_by("force__name", "pk").values_list("pk", flat=True):
+        outcome = send_request(request_id, on_date, user)
+        if outcome is None:
             continue
-        foi_request.status = FOIRequest.Status.AWAITING
-        # An email arrives the day it is sent: that day is the date of receipt.
-        foi_request.sent_on = foi_request.received_on = on_date
-        foi_request.save()
-        report.sent.append(foi_request)
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome)
     return report
 
 
+def send_request(request_id, on_date, user=None) -> Outcome | None:
+    """Send one unsent request; None when it is sent already or another run is sending it."""
+    with transaction.atomic():
+        foi_request = _locked_request(request_id)
+        if foi_request is None or foi_request.status != FOIRequest.Status.NOT_SENT:
+            return None
+        message = request_message(foi_request, on_date, user)
+        if message is None:
+            return None
+        claimed = messaging.claim(message)
+    # Committed: the message is this run's alone, so its email can go.
+    if not claimed:
+        return Outcome(foi_request, message, sent=False)
+    sent = messaging.transmit(message)
+    if sent:
+        _record_sent(request_id, on_date)
+    return Outcome(foi_request, message, sent=sent)
+
+
+def _locked_request(request_id):
+    rows = FOIRequest.objects.select_for_update(of=("self",)).select_related("force", "campaign")
+    return rows.filter(pk=request_id).first()
+
+
+@transaction.atomic
+def _record_sent(request_id, on_date):
+    foi_request = _locked_request(request_id)
+    foi_request.status = FOIRequest.Status.AWAITING
+    # An email arrives the day it is sent: that day is the date of receipt.
+    foi_request.sent_on = foi_request.received_on = on_date
+    foi_request.save()
+
+
 def request_message(foi_request, on_date, user=None):
-    """The request's outgoing message: its earlier unsent draft (re-addressed), or a new one."""
-    earlier = foi_request.correspondence.filter(
-        kind=Correspondence.Kind.REQUEST, state=Correspondence.State.DRAFT
-    ).last()
+    """The request's outgoing message: its earlier unsent draft (re-addressed), or a new one;
+    None when one is already being sent, or was sent (call it under the request's row lock)."""
+    messages = foi_request.correspondence.filter(
+        direction=Correspondence.Direction.OUT, kind=Correspondence.Kind.REQUEST
+    )
+    if messages.exclude(state=Correspondence.State.DRAFT).exists():
+        return None
+    earlier = messages.last()
     if earlier is None:
         return messaging.draft(
             foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user
@@ -155,6 +231,72 @@ def request_message(foi_request, on_date, user=None):
         earlier.date = on_date
         earlier.save(update_fields=["address", "date"])
     return earlier
+
+
+# --- Sending a round in the background --------------------------------------------------------
+
+
+def start_sending(campaign, *, user=None) -> SendRun:
+    """Queue the sending of a campaign's unsent requests on a Celery worker; the returned run
+    shows its progress. The task is queued once the run is committed, so the worker finds it."""
+    from returns.tasks import send_round
+
+    run = SendRun.objects.create(
+        campaign=campaign, started_by=user, total=campaign.requests.unsent().count()
+    )
+    transaction.on_commit(lambda: send_round.delay(run.pk))
+    return run
+
+
+def run_sending(run_id) -> dict:
+    """What the task does: send the run's campaign, recording progress after each request.
+
+    A run is taken once (a task message delivered twice sends nothing the second time)."""
+    started = SendRun.objects.filter(pk=run_id, state=SendRun.State.QUEUED).update(
+        state=SendRun.State.RUNNING, started_at=timezone.now()
+    )
+    run = SendRun.objects.select_related("campaign", "started_by").get(pk=run_id)
+    if not started:
+        return summary(run)
+    # Counted again now: a run queued behind another finds fewer left to send.
+    run.total = run.campaign.requests.unsent().count()
+    run.save(update_fields=["total"])
+
+    def progress(outcome):
+        run.outcomes.append(outcome.as_json())
+        if outcome.sent:
+            run.sent += 1
+        elif outcome.flagged:
+            run.flagged += 1
+        else:
+            run.failed += 1
+        run.save(update_fields=["outcomes", "sent", "flagged", "failed"])
+
+    try:
+        send_requests(run.campaign, user=run.started_by, progress=progress)
+    except Exception as error:
+        _finish(run, SendRun.State.FAILED, str(error))
+        if not isinstance(error, messaging.MessageError):
+            raise
+    else:
+        _finish(run, SendRun.State.DONE)
+    return summary(run)
+
+
+def _finish(run, state, error=""):
+    run.state, run.error, run.finished_at = state, error, timezone.now()
+    run.save(update_fields=["state", "error", "finished_at"])
+
+
+def summary(run) -> dict:
+    return {
+        "state": run.state,
+        "total": run.total,
+        "sent": run.sent,
+        "flagged": run.flagged,
+        "failed": run.failed,
+        "error": run.error,
+    }
 
 
 @transaction.atomic
@@ -214,6 +356,8 @@ __all__ = [
     "create_campaign",
     "clone_campaign",
     "send_requests",
+    "start_sending",
+    "run_sending",
     "record_response",
     "recompute_open_deadlines",
     "parse_nations",

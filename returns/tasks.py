@@ -39,3 +39,11 @@ def recompute_deadlines():
     from returns.rounds import recompute_open_deadlines
 
     return recompute_open_deadlines()
+
+
+@shared_task
+def send_round(run_id):
+    """Send a campaign's unsent requests, with progress on its SendRun (returns/rounds.py)."""
+    from returns.rounds import run_sending
+
+    return run_sending(run_id)

@@ -45,7 +45,7 @@ ensure_venv() {
         echo "==> Installing Python packages into .venv"
         .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
         .venv/bin/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
-        .venv/bin/python -c 'import django, import_export, celery, psycopg, pytest' ||
+        .venv/bin/python -c 'import django, import_export, celery, psycopg, pytest, aiosmtpd' ||
             { echo "error: the Python packages did not install." >&2; return 1; }
         echo "$stamp" >.venv/.installed
     fi
@@ -79,7 +79,31 @@ start_throwaway_redis() {
     export CELERY_RESULT_BACKEND="$CELERY_BROKER_URL"
 }
 
+start_throwaway_smtp() {
+    # A real SMTP server (aiosmtpd) on a free port of 127.0.0.1 that files every message it
+    # accepts into the maildir $WORK/smtp-maildir; sets TEST_SMTP_PORT and TEST_SMTP_MAILDIR.
+    local port
+    port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    .venv/bin/python -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox \
+        "$WORK/smtp-maildir" >"$WORK/smtp.log" 2>&1 &
+    echo $! >"$WORK/smtp.pid"
+    for _ in $(seq 100); do
+        .venv/bin/python -c "import socket; socket.create_connection(('127.0.0.1', $port), 1).close()" \
+            2>/dev/null && break
+        sleep 0.1
+    done
+    .venv/bin/python -c "import socket; socket.create_connection(('127.0.0.1', $port), 1).close()" 2>/dev/null ||
+        { echo "error: the test SMTP server did not start:" >&2; cat "$WORK/smtp.log" >&2; return 1; }
+    export TEST_SMTP_PORT="$port" TEST_SMTP_MAILDIR="$WORK/smtp-maildir"
+}
+
+stop_throwaway_smtp() {
+    [ -f "$WORK/smtp.pid" ] && kill "$(cat "$WORK/smtp.pid")" 2>/dev/null
+    return 0
+}
+
 stop_services() {
+    stop_throwaway_smtp
     [ -n "${PGBIN:-}" ] && "${as_postgres[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1
     [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null
     rm -rf "$WORK"

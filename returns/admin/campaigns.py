@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
 from returns import rounds, stages
-from returns.messaging import MessageError
+from returns.messaging import reply_to_address
 from returns.models import (
     LONG_OVERDUE_DAYS,
     Campaign,
@@ -180,7 +180,29 @@ class CampaignAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.clone_view),
                 name="returns_campaign_clone",
             ),
+            path(
+                "<int:pk>/sending/",
+                self.admin_site.admin_view(self.sending_view),
+                name="returns_campaign_sending",
+            ),
         ] + super().get_urls()
+
+    def sending_view(self, request, pk):
+        """The campaign's sends, newest first; reloads itself while one is still going."""
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_view_permission(request, campaign):
+            raise PermissionDenied
+        runs = list(campaign.send_runs.select_related("started_by")[:5])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Sending “{campaign}”",
+            "original": campaign,
+            "runs": runs,
+            "refresh_seconds": 2 if any(run.is_active for run in runs) else None,
+            "unsent": campaign.requests.unsent().count(),
+        }
+        return TemplateResponse(request, "admin/returns/campaign/sending.html", context)
 
     def clone_view(self, request, pk):
         source = get_object_or_404(Campaign, pk=pk)
@@ -224,6 +246,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "clone_url": reverse("admin:returns_campaign_clone", args=[object_id]),
+            "sending_url": reverse("admin:returns_campaign_sending", args=[object_id]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -244,22 +267,24 @@ class CampaignAdmin(SimpleHistoryAdmin):
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
             )
-        sent = flagged = 0
-        for campaign in queryset:
-            try:
-                report = rounds.send_requests(campaign, user=request.user)
-            except MessageError as error:  # e.g. wording with an unknown placeholder
-                self.message_user(request, f"Not all sent: {error}", messages.ERROR)
-                continue
-            sent, flagged = sent + len(report.sent), flagged + len(report.flagged)
-        self.message_user(request, f"{sent} requests sent by email.", messages.SUCCESS)
-        if flagged:
+        # A worker sends them (returns/tasks.py): never one SMTP conversation per force inside
+        # this web request. Two staff sending at once send each request once (rounds.py).
+        runs = [rounds.start_sending(campaign, user=request.user) for campaign in queryset]
+        for run in runs:
             self.message_user(
                 request,
-                f"{flagged} forces have no FOI address: their requests are drafted, "
-                "flagged and not marked sent. Add the address on the force, then send again.",
-                messages.WARNING,
+                format_html(
+                    '{}: sending {} requests in the background. <a href="{}">Follow its '
+                    "progress</a>.",
+                    run.campaign,
+                    run.total,
+                    reverse("admin:returns_campaign_sending", args=[run.campaign_id]),
+                ),
+                messages.SUCCESS,
             )
+        if len(runs) == 1:
+            return redirect("admin:returns_campaign_sending", runs[0].campaign_id)
+        return None
 
 
 # --- FOI requests ----------------------------------------------------------------------------
@@ -376,6 +401,7 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["force"]
     filter_horizontal = ["exemptions"]
     readonly_fields = [
+        "our_reference",
         "due_date_explained",
         "internal_review_due_date",
         "commissioner_deadline_display",
@@ -384,7 +410,7 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
     ]
     inlines = [CorrespondenceInline]
     fieldsets = [
-        (None, {"fields": ["campaign", "force", "status", "reference"]}),
+        (None, {"fields": ["campaign", "force", "status", "our_reference", "reference"]}),
         (
             "Statutory clock",
             {
@@ -444,6 +470,27 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
         from returns.admin.figures import FigureInline
 
         return [CorrespondenceInline, FigureInline] if obj else []
+
+    @admin.display(description="Our reference")
+    def our_reference(self, foi_request):
+        """In the subject of every message about it; the force replies to its own address."""
+        if not foi_request.pk:
+            return "—"
+        return format_html(
+            "{} (in the subject of every message; replies to {})",
+            foi_request.our_reference,
+            reply_to_address(foi_request),
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Our reference finds its request: "FOIR-00042" or "00042"."""
+        unsearched = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = search_term.strip().upper().removeprefix("[").removesuffix("]")
+        number = number.removeprefix("FOIR-").removeprefix("FOIR")
+        if number.isdigit():
+            queryset |= unsearched.filter(pk=int(number))
+        return queryset, may_have_duplicates
 
     @admin.display(description="Due", ordering="due_date")
     def due(self, foi_request):

@@ -32,6 +32,8 @@ def run_python(code, tmp_path, **env):
             "ALLOWED_HOSTS",
             "CELERY_RESULT_BACKEND",
             "SECURE_SSL_REDIRECT",
+            "REPLY_TO_ADDRESS",
+            "DEFAULT_FROM_EMAIL",
         }
     }
     base.update(DJANGO_SETTINGS_MODULE="config.settings", VAR_DIR=str(tmp_path / "var"), **env)
@@ -62,6 +64,45 @@ def test_it_rejects_an_unknown_way_of_serving_protected_files(tmp_path):
     result = run_python(PRINT_SETTINGS, tmp_path, DEBUG="1", PROTECTED_FILES_SERVE="nginx")
     assert result.returncode != 0
     assert "PROTECTED_FILES_SERVE must be django, x-sendfile or x-accel-redirect" in result.stderr
+
+
+PRINT_REPLY_TO = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.REPLY_TO_ADDRESS)"
+)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "foi@charity.org.uk",  # no {token}: every reply would look alike
+        "foi+{token}@",
+        "foi+{token}+{token}@charity.org.uk",
+        "foi {token}@charity.org.uk",
+        "foi+{tok}@charity.org.uk",
+    ],
+)
+def test_it_refuses_to_start_with_a_reply_to_address_it_cannot_use(tmp_path, address):
+    result = run_python(PRINT_REPLY_TO, tmp_path, DEBUG="1", REPLY_TO_ADDRESS=address)
+
+    assert result.returncode != 0
+    assert "REPLY_TO_ADDRESS must be an email address with {token} in it once" in result.stderr
+
+
+def test_it_takes_the_reply_to_address_from_the_environment(tmp_path):
+    result = run_python(
+        PRINT_REPLY_TO, tmp_path, DEBUG="1", REPLY_TO_ADDRESS="replies+{token}@charity.org.uk"
+    )
+
+    assert result.stdout.strip() == "replies+{token}@charity.org.uk", result.stderr
+
+
+def test_it_plus_addresses_the_from_address_by_default(tmp_path):
+    result = run_python(
+        PRINT_REPLY_TO, tmp_path, DEBUG="1", DEFAULT_FROM_EMAIL="FOI team <foi@charity.org.uk>"
+    )
+
+    assert result.stdout.strip() == "foi+{token}@charity.org.uk", result.stderr
 
 
 def test_it_defaults_to_sqlite_filesystem_broker_and_file_email_under_var(tmp_path):

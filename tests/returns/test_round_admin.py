@@ -64,6 +64,17 @@ def send_action(client, campaign, **extra):
     )
 
 
+@pytest.fixture
+def send_now(eager_tasks, django_capture_on_commit_callbacks):
+    """Press Send, confirmed; the sending task runs inline once the run is committed."""
+
+    def press(client, campaign):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_action(client, campaign, confirmed="yes")
+
+    return press
+
+
 def test_it_asks_before_sending_and_lists_forces_without_an_address(logged_in):
     add_campaign(logged_in)
     Force.objects.filter(short_name="Gwent").update(foi_email="foi@gwent.example")
@@ -75,12 +86,12 @@ def test_it_asks_before_sending_and_lists_forces_without_an_address(logged_in):
     assert not FOIRequest.objects.exclude(status="not_sent").exists()
 
 
-def test_it_sends_one_email_per_force_and_flags_forces_without_an_address(logged_in):
+def test_it_sends_one_email_per_force_and_flags_forces_without_an_address(logged_in, send_now):
     add_campaign(logged_in)
     Force.objects.filter(short_name__in=["Gwent", "Police Scotland"]).update(
         foi_email="foi@force.example"
     )
-    send_action(logged_in, Campaign.objects.get(), confirmed="yes")
+    send_now(logged_in, Campaign.objects.get())
     today = timezone.localdate()
     assert len(mail.outbox) == 2
     to_gwent = next(
@@ -100,7 +111,7 @@ def test_it_sends_one_email_per_force_and_flags_forces_without_an_address(logged
         and "No FOI email address" in draft.needs_attention
     )
     # Sending again sends nothing twice and drafts nothing twice.
-    send_action(logged_in, Campaign.objects.get(), confirmed="yes")
+    send_now(logged_in, Campaign.objects.get())
     assert len(mail.outbox) == 2
     assert dyfed.correspondence.count() == 1
 
@@ -220,12 +231,12 @@ def test_it_lets_only_those_who_log_requests_create_campaigns(client, request, p
     assert client.get("/admin/returns/campaign/add/").status_code == status
 
 
-def test_it_delivers_the_flagged_draft_once_the_force_has_an_address(logged_in):
+def test_it_delivers_the_flagged_draft_once_the_force_has_an_address(logged_in, send_now):
     add_campaign(logged_in)
-    send_action(logged_in, Campaign.objects.get(), confirmed="yes")
+    send_now(logged_in, Campaign.objects.get())
     assert not mail.outbox
     Force.objects.filter(short_name="Gwent").update(foi_email="foi@gwent.example")
-    send_action(logged_in, Campaign.objects.get(), confirmed="yes")
+    send_now(logged_in, Campaign.objects.get())
     assert [message.to for message in mail.outbox] == [["foi@gwent.example"]]
     gwent = FOIRequest.objects.get(force__short_name="Gwent")
     assert gwent.status == "awaiting"
