@@ -77,6 +77,8 @@ def parse(raw: bytes, *, headers_only: bool = False) -> ParsedEmail:
     if not headers_only:
         _read_parts(message, parsed)
         parsed.original = parsed.original or forwarded_original(parsed.body)
+    if headers_only:
+        return parsed  # its body was cut off: the defects that makes say nothing
     defects = [type(defect).__name__ for defect in _all_defects(message)]
     serious = [name for name in defects if name in SERIOUS_DEFECTS]
     if serious:
@@ -178,11 +180,13 @@ def _read_parts(message, parsed):
         filename = _filename(part)
         if content_type in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
             parsed.original = parsed.original or _embedded(part)
-            if content_type == "message/rfc822" and filename:
-                parsed.attachments.append(Attachment(filename, content_type, _bytes(part)))
+            if content_type == "message/rfc822" and not parsed.is_delivery_report:
+                plain.append(_forwarded_text(part, parsed))
+                if filename:
+                    parsed.attachments.append(Attachment(filename, content_type, _bytes(part)))
             continue
         if content_type == "message/delivery-status":
-            plain.append(_text(part, parsed))
+            plain.append(_delivery_status(part))
             continue
         if disposition == "attachment" or filename:
             parsed.attachments.append(Attachment(filename or "", content_type, _bytes(part)))
@@ -199,12 +203,30 @@ def _read_parts(message, parsed):
 
 def _walk(message):
     """Every leaf part, not descending into attached messages (they are read as one)."""
-    if message.is_multipart():
+    if message.is_multipart() and not message.get_content_type().startswith("message/"):
         for part in message.get_payload() or []:
             if isinstance(part, EmailMessage):
                 yield from _walk(part)
         return
     yield message
+
+
+def _forwarded_text(part, parsed) -> str:
+    """An attached message's text, under a forward mark (as a forward in the body would be)."""
+    payload = part.get_payload()
+    if not (isinstance(payload, list) and payload):
+        return ""
+    inner = ParsedEmail(message_id="")
+    _read_parts(payload[0], inner)
+    fields = [f"{name}: {header(payload[0], name)}" for name in ("From", "Date", "Subject", "To")]
+    return "\n".join(["---------- Forwarded message ---------", *fields, "", inner.body])
+
+
+def _delivery_status(part) -> str:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return "\n\n".join(block.as_string().strip() for block in payload)
+    return str(payload)
 
 
 def _filename(part) -> str:

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 TOO_LARGE = (
     "The message is {size}, over the limit of {limit} (INBOUND_MAX_MESSAGE_BYTES): only its "
-    "headers were kept; read it in the mailbox, where it was left."
+    "headers were kept; read it where it came from (a mailbox keeps it in place)."
 )
 NOT_DELIVERED = "Delivery failure: the force may not have the request. Check its address."
 

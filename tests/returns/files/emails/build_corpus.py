@@ -347,8 +347,12 @@ def corpus():
         ),
         "response", "subject",
     )  # fmt: skip
-    forward = message("Kate Young <kate.young@charity.example>", CHARITY,
-                      "Fwd: Northumbria reply", "Forwarding the force's reply, attached.")  # fmt: skip
+    forward = message(
+        "Kate Young <kate.young@charity.example>",
+        CHARITY,
+        "Fwd: Northumbria reply",
+        "Forwarding the force's reply, attached.",
+    )
     inner = message(
         "Freedom of Information <foi@northumbria.police.uk>",
         NTHM,
@@ -370,8 +374,8 @@ def corpus():
     qp = message("Freedom of Information <foi@northumbria.police.uk>", NTHM, "RE: " + SUBJECT)
     qp.set_content(
         "Dear FOI Team\n\nOur ref: FOI 001234/17\n\nPlease find our response below. The force "
-        "recorded 98 offences in 2015/16 =E2=80=93 a figure restated from the 170 given last "
-        "year =E2=80=93 and 323 in 2016/17, a rise of 229 on a like=3Dfor=3Dlike basis.\n"
+        "recorded 98 offences in 2015/16 \u2013 a figure restated from the 170 given last "
+        "year \u2013 and 323 in 2016/17, a rise of 229 on a like=for=like basis.\n"
         + NTHM_SIGNATURE,
         cte="quoted-printable",
     )
