@@ -63,7 +63,7 @@ def round_fixture(db):
     return Round()
 
 
-class TestMailbox:
+class ImapMailbox:
     """A fresh mailbox on the throwaway dovecot that scripts/test starts."""
 
     def __init__(self, settings):
