@@ -93,6 +93,7 @@ def fetch_replies(limit: int | None = None) -> FetchReport:
         with connect() as mailbox:
             directory = match.Directory()
             uids = mailbox.uids(AND(seen=False))[:limit]
+            stored = []  # uids committed, to be marked in batches
             for item in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK):
                 try:
                     report.taken.append(ingest(item.raw, "mailbox", directory=directory))
@@ -102,7 +103,12 @@ def fetch_replies(limit: int | None = None) -> FetchReport:
                     logger.exception("Message %s could not be taken in", item.uid)
                     report.failed.append(f"message {item.uid}: {type(error).__name__}: {error}")
                     continue
-                _mark_processed(mailbox, item.uid)  # ingest has committed
+                stored.append(item.uid)  # ingest has committed
+                if len(stored) >= BULK:
+                    _mark_processed(mailbox, stored)
+                    stored = []
+            if stored:
+                _mark_processed(mailbox, stored)
     except UNREACHABLE as error:
         reason = f"{settings.IMAP_HOST}:{settings.IMAP_PORT}: {type(error).__name__}: {error}"
         _record(report, error=reason)
@@ -111,11 +117,11 @@ def fetch_replies(limit: int | None = None) -> FetchReport:
     return report
 
 
-def _mark_processed(mailbox, uid):
+def _mark_processed(mailbox, uids):
     if settings.IMAP_PROCESSED_FOLDER:
-        mailbox.move(uid, settings.IMAP_PROCESSED_FOLDER)
+        mailbox.move(uids, settings.IMAP_PROCESSED_FOLDER)
     else:
-        mailbox.flag(uid, "\\Seen", True)
+        mailbox.flag(uids, "\\Seen", True)
 
 
 def _record(report, error=""):

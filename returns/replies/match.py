@@ -48,6 +48,7 @@ class Directory:
 
     def __init__(self):
         self.forces = list(Force.objects.all())
+        self._requests: dict[int, FOIRequest] = {}
         self.references: dict[str, set[int]] = {}
         for pk, reference in FOIRequest.objects.exclude(reference="").values_list(
             "pk", "reference"
@@ -58,6 +59,12 @@ class Directory:
         key = normalised_reference(reference)
         if len(key) >= 4:
             self.references.setdefault(key, set()).add(request_id)
+
+    def request(self, pk) -> FOIRequest | None:
+        """The request `pk`, read once per batch (None when there is none)."""
+        if pk not in self._requests:
+            self._requests[pk] = _requests(pk=pk).first()
+        return self._requests[pk]
 
     def forces_writing_from(self, domain) -> list[Force]:
         if not domain:
@@ -73,7 +80,7 @@ def match(email: ParsedEmail, force_reference: str = "", directory: Directory | 
         ("thread", _by_thread),
         ("subject", _by_subject),
     ):
-        request = finder(email)
+        request = finder(email, directory)
         if request is not None:
             found.append((matched_by, request))
     if not found:
@@ -108,15 +115,17 @@ def _all_addresses(email):
     return [*email.recipients, *original]
 
 
-def _by_token(email):
+def _by_token(email, directory):
     addresses = _all_addresses(email)
     tokens = {found.lower() for address in addresses for found in TOKEN.findall(address)}
     if not tokens:
         return None
-    return _requests(reply_token__in=tokens).order_by("pk").first()
+    pk = FOIRequest.objects.filter(reply_token__in=tokens).order_by("pk").values("pk")[:1]
+    pk = next(iter(pk), {}).get("pk")
+    return directory.request(pk) if pk else None
 
 
-def _by_thread(email):
+def _by_thread(email, directory):
     ids = [*email.in_reply_to, *reversed(email.references)]
     if email.original and email.original.message_id:
         ids.insert(0, email.original.message_id)
@@ -129,15 +138,15 @@ def _by_thread(email):
     )
     for message_id in ids:  # the nearest in the thread first
         if message_id in ours:
-            return _requests(pk=ours[message_id]).first()
+            return directory.request(ours[message_id])
     return None
 
 
-def _by_subject(email):
+def _by_subject(email, directory):
     subjects = [email.subject, email.original.subject if email.original else ""]
     for subject in subjects:
         for number in OUR_REFERENCE.findall(subject or ""):
-            request = _requests(pk=int(number)).first()
+            request = directory.request(int(number))
             if request is not None:
                 return request
     return None
@@ -166,7 +175,7 @@ def _by_force_reference(email, force_reference, directory):
         )
     if len(candidates) != 1:
         return None
-    return _requests(pk=next(iter(candidates))).first()
+    return directory.request(next(iter(candidates)))
 
 
 def _by_domain(email, directory):

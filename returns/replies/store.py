@@ -140,19 +140,22 @@ def _store(email: ParsedEmail, raw, source, verdict, found, attachments, user):
         force_reference=verdict.force_reference,
         problem=" ".join(email.problems)[:300],
     )
-    message.raw.save(_raw_name(message), ContentFile(raw), save=False)
-    message.save()
-    for item in attachments:
-        item.message = message
-        if not item.refused:
-            item.file.save(item.name, ContentFile(item.data), save=False)
-        item.save()
     refused = [f"{item.name}: {item.refused}" for item in attachments if item.refused]
     if refused:
         message.problem = " ".join([message.problem, "Attachments refused:", *refused])[:300]
-        message.save(update_fields=["problem"])
+    message.raw.save(_raw_name(message), ContentFile(raw), save=False)
+    for item in attachments:
+        if not item.refused:
+            item.file.save(item.name, ContentFile(item.data), save=False)
     if found.request is not None:
-        file_under(message, found.request, found.matched_by, note=found.note, user=user)
+        documents = [item for item in attachments if item.file]
+        file_under(message, found.request, found.matched_by, note=found.note, user=user,
+                   documents=documents, unsaved=True)  # fmt: skip
+    else:
+        message.save()
+    for item in attachments:
+        item.message = message
+    EmailAttachment.objects.bulk_create(attachments)
     return message
 
 
@@ -166,10 +169,24 @@ def received_on(message: InboundMessage):
     return timezone.localdate(moment)
 
 
-def file_under(message: InboundMessage, request: FOIRequest, matched_by, *, note="", user=None):
-    """File `message` under `request` as incoming correspondence, its kind still a suggestion."""
+def file_under(
+    message: InboundMessage,
+    request: FOIRequest,
+    matched_by,
+    *,
+    note="",
+    user=None,
+    documents=None,
+    unsaved=False,
+):
+    """File `message` under `request` as incoming correspondence, its kind still a suggestion.
+
+    `documents`: its stored attachments, when known; `unsaved`: `message` is new (saved here).
+    """
     attention = [text for text in (note, message.problem) if text]
-    first_document = message.attachments.exclude(file="").first()
+    if documents is None:
+        documents = list(message.attachments.exclude(file=""))
+    first_document = documents[0] if documents else None
     correspondence = Correspondence.objects.create(
         request=request,
         direction=Correspondence.Direction.IN,
@@ -188,9 +205,12 @@ def file_under(message: InboundMessage, request: FOIRequest, matched_by, *, note
     message.request, message.matched_by = request, matched_by
     message.match_note = note[:300]
     message.correspondence, message.filed_by = correspondence, user
-    message.save(
-        update_fields=["request", "matched_by", "match_note", "correspondence", "filed_by"]
-    )
+    if unsaved:
+        message.save()
+    else:
+        message.save(
+            update_fields=["request", "matched_by", "match_note", "correspondence", "filed_by"]
+        )
     attention += _note_what_is_certain(message, request, correspondence)
     if attention:
         correspondence.needs_attention = " ".join(attention)[:200]
