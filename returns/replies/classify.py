@@ -1,7 +1,7 @@
 """What kind of reply a force's email is: a suggestion with its reason, for staff to confirm.
 
 Pure rules over a parsed email (returns/replies/parse.py), no database. The kinds and what each
-means for the request's clock are in docs/deadlines.md ("Replies"):
+means for the request's clock are in the README ("Replies"):
 
 - bounce: a delivery status notification (RFC 3464 multipart/report) or a mailer daemon's
   failure notice;
