@@ -148,7 +148,8 @@ def _store(email: ParsedEmail, raw, source, verdict, found, attachments, user):
         if not item.refused:
             item.file.save(item.name, ContentFile(item.data), save=False)
     if found.request is not None:
-        documents = [item for item in attachments if item.file]
+        # The source file of the figures: a document, never a signature's logo.
+        documents = [item for item in attachments if item.file and _is_document(item.name)]
         file_under(message, found.request, found.matched_by, note=found.note, user=user,
                    documents=documents, unsaved=True)  # fmt: skip
     else:
@@ -157,6 +158,10 @@ def _store(email: ParsedEmail, raw, source, verdict, found, attachments, user):
         item.message = message
     EmailAttachment.objects.bulk_create(attachments)
     return message
+
+
+def _is_document(name):
+    return bool(classify.RESPONSE_ATTACHMENT.search(name))
 
 
 def _raw_name(message):
@@ -185,7 +190,8 @@ def file_under(
     """
     attention = [text for text in (note, message.problem) if text]
     if documents is None:
-        documents = list(message.attachments.exclude(file=""))
+        stored = message.attachments.exclude(file="")
+        documents = [item for item in stored if _is_document(item.name)]
     first_document = documents[0] if documents else None
     correspondence = Correspondence.objects.create(
         request=request,
