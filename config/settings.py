@@ -1,5 +1,6 @@
 """One settings module, driven by the environment (see README: Configuration)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,6 +173,31 @@ else:
 # in it (foi+TOKEN@...), so that a force's reply is filed under its request with certainty.
 REPLY_TO_ADDRESS = reply_to_template(env_str("REPLY_TO_ADDRESS"), DEFAULT_FROM_EMAIL)
 
+# --- Forces' replies (README: Replies): the charity's mailbox, read by IMAP every 5 minutes.
+# Unset IMAP_HOST: no mailbox is read (replies can still be taken in with ingest_email or the
+# admin's upload). IMAP_SECURITY: ssl (port 993), starttls or none (port 143; tests only).
+IMAP_HOST = env_str("IMAP_HOST")
+IMAP_SECURITY = (env_str("IMAP_SECURITY") or "ssl").lower()
+if IMAP_SECURITY not in ("ssl", "starttls", "none"):
+    raise ImproperlyConfigured(
+        f"IMAP_SECURITY must be ssl, starttls or none; got {IMAP_SECURITY!r}"
+    )
+IMAP_PORT = env_int("IMAP_PORT", 993 if IMAP_SECURITY == "ssl" else 143)
+IMAP_USER = env_str("IMAP_USER")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")  # an app password where the provider asks
+IMAP_FOLDER = env_str("IMAP_FOLDER") or "INBOX"
+# Where a message goes once stored; empty: it stays in IMAP_FOLDER, marked as read (\Seen).
+IMAP_PROCESSED_FOLDER = env_str("IMAP_PROCESSED_FOLDER")
+IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 60)
+if IMAP_HOST and not (IMAP_USER and IMAP_PASSWORD):
+    raise ImproperlyConfigured("IMAP_HOST is set: IMAP_USER and IMAP_PASSWORD must be set too.")
+if not 0 < IMAP_PORT < 65536 or IMAP_TIMEOUT < 1:
+    raise ImproperlyConfigured("IMAP_PORT must be 1-65535 and IMAP_TIMEOUT at least 1 second.")
+# A message above this is kept as its headers only, and left in the mailbox to be read there.
+INBOUND_MAX_MESSAGE_BYTES = env_int("INBOUND_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+if INBOUND_MAX_MESSAGE_BYTES < 1:
+    raise ImproperlyConfigured("INBOUND_MAX_MESSAGE_BYTES must be > 0.")
+
 # --- Celery: Redis in production; with no broker configured, kombu's filesystem
 # transport under var/ so the zero-setup install takes the same asynchronous path.
 # ("localhost" only spares a kombu warning: the filesystem transport has no host.)
@@ -203,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
     "chase-overdue-daily": {
         "task": "returns.tasks.chase_overdue",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "fetch-replies": {
+        "task": "returns.tasks.fetch_replies",
+        "schedule": crontab(minute="*/5"),
     },
     "repair-stale-statistics": {
         "task": "returns.tasks.repair_stale_statistics",

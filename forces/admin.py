@@ -21,6 +21,7 @@ class ForceResource(resources.ModelResource):
             "foi_email",
             "active",
             "aliases",
+            "mail_domains",
         ]
         skip_unchanged = True
         report_skipped = True
@@ -56,14 +57,14 @@ class ForceAdmin(SafeExportMixin, ImportExportModelAdmin):
         "active",
     ]
     list_filter = ["nation", "regime", "kind", "active", HasFoiAddressFilter]
-    search_fields = ["name", "short_name", "ons_code", "aliases", "foi_email"]
+    search_fields = ["name", "short_name", "ons_code", "aliases", "foi_email", "mail_domains"]
     list_editable = ["active"]
     fieldsets = [
         (
             None,
             {"fields": ["name", "short_name", "ons_code", "nation", "regime", "kind", "active"]},
         ),
-        ("Contact", {"fields": ["foi_email"]}),
+        ("Contact", {"fields": ["foi_email", "mail_domains"]}),
         ("Names used in returns", {"fields": ["aliases"]}),
     ]
 

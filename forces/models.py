@@ -35,6 +35,12 @@ class Force(models.Model):
         help_text='Other names forces and spreadsheets use, separated by ";" '
         '(e.g. "Met Police; MPS").',
     )
+    mail_domains = models.TextField(
+        blank=True,
+        help_text='The domains the force\'s staff write from, separated by ";" (e.g. '
+        '"northumbria.police.uk"). A reply from one of them is filed under the force\'s one '
+        "open request when nothing more certain names it; subdomains count too.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -59,6 +65,22 @@ class Force(models.Model):
         return [
             alias.strip() for alias in self.aliases.replace("\n", ";").split(";") if alias.strip()
         ]
+
+    @property
+    def mail_domain_list(self):
+        """The domains the force writes from: its listed ones and its FOI address's, lower case."""
+        listed = self.mail_domains.replace("\n", ";").replace(",", ";").split(";")
+        domains = [domain.strip().lower().lstrip("@").rstrip(".") for domain in listed]
+        if "@" in self.foi_email:
+            domains.append(self.foi_email.rsplit("@", 1)[1].lower())
+        return list(dict.fromkeys(domain for domain in domains if domain))
+
+    def writes_from(self, domain):
+        """True when an address at `domain` belongs to this force (a subdomain counts)."""
+        domain = domain.lower().rstrip(".")
+        return any(
+            domain == known or domain.endswith("." + known) for known in self.mail_domain_list
+        )
 
     def names(self):
         """Every name this force answers to in a spreadsheet."""

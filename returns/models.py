@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
 
@@ -177,12 +177,17 @@ class FOIRequestQuerySet(models.QuerySet):
         return self.filter(status__in=self.model.OPEN_STATUSES, responded_on__isnull=True)
 
     def awaiting_response(self):
-        """Waiting for a final response against a due date: what the chasing ladder chases."""
+        """Waiting for a final response against a due date: what the chasing ladder chases.
+
+        Not while a delivery failure is unresolved, nor while a received reply that may end or
+        stop the clock waits for staff to confirm its kind (returns/stages.py says the same).
+        """
         return self.filter(
             Q(due_date__isnull=False) | Q(extended_due_date__isnull=False),
             status__in=self.model.AWAITING_STATUSES,
             responded_on__isnull=True,
-        )
+            not_delivered_on__isnull=True,
+        ).exclude(Exists(Correspondence.replies_to_confirm().filter(request=OuterRef("pk"))))
 
     def not_yet_due(self, today):
         return self.awaiting_response().filter(_effective_due("gte", today))
@@ -270,6 +275,15 @@ class FOIRequest(models.Model):
         "interest test.",
     )
     extended_due_date = models.DateField("estimated date (extension)", null=True, blank=True)
+
+    not_delivered_on = models.DateField(
+        "delivery failure on",
+        null=True,
+        blank=True,
+        help_text="A delivery failure (bounce) came back on this day: the force may never have "
+        "had the request, so its clock is not treated as running. Check the address, send "
+        "again, then clear this.",
+    )
 
     responded_on = models.DateField("final response on", null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
@@ -443,6 +457,11 @@ class Correspondence(models.Model):
         COMMISSIONER = "commissioner", "Commissioner complaint"
         RESPONSE = "response", "Response"
         REVIEW_RESPONSE = "review_response", "Internal review response"
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+        AUTO_REPLY = "auto_reply", "Auto-reply / out of office"
+        BOUNCE = "bounce", "Delivery failure"
+        EXTENSION = "extension", "Public-interest extension notice"
+        REFUSAL = "refusal", "Refusal"
         OTHER = "other", "Other"
 
     class State(models.TextChoices):
@@ -471,10 +490,26 @@ class Correspondence(models.Model):
     needs_attention = models.CharField(
         max_length=200, blank=True, help_text="Why staff must act on this by hand, if they must."
     )
+    # A received email's kind is suggested by returns/replies/classify.py and confirmed (or
+    # changed) by staff; until then a suggested final response or refusal pauses the chasing.
+    kind_confirmed = models.BooleanField(
+        default=True, help_text="False while the kind is only the app's suggestion."
+    )
+    kind_reason = models.CharField(
+        "why this kind", max_length=300, blank=True, help_text="What the suggestion rests on."
+    )
+    kind_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Suggested kinds that, until confirmed, stop the chasing ladder (the reply may end or
+    # stop the clock: returns/stages.py).
+    PAUSING_KINDS = ("response", "refusal", "clarification", "extension")
 
     class Meta:
         ordering = ["date", "created_at"]
@@ -492,6 +527,131 @@ class Correspondence(models.Model):
         return (
             f"{self.get_kind_display()} {self.get_direction_display().lower()} {self.date:%d/%m/%Y}"
         )
+
+    @classmethod
+    def replies_to_confirm(cls):
+        """Received replies suggested as a final response, refusal, clarification or extension
+        that staff have not confirmed yet: each pauses its request's chasing."""
+        return cls.objects.filter(
+            direction=cls.Direction.IN, kind_confirmed=False, kind__in=cls.PAUSING_KINDS
+        )
+
+    @property
+    def pauses_chasing(self):
+        return (
+            self.direction == self.Direction.IN
+            and not self.kind_confirmed
+            and self.kind in self.PAUSING_KINDS
+        )
+
+
+class InboundMessage(models.Model):
+    """One email received (from the mailbox, a file or an upload), kept as it came.
+
+    Each is stored once (its Message-ID is unique). Matched with certainty to a request, it is
+    filed there as incoming Correspondence at once; otherwise it waits in Unmatched replies
+    until staff file it (returns/replies/). The raw message and attachments are served only
+    through the permission-checking file view (config/protected_files.py).
+    """
+
+    class MatchedBy(models.TextChoices):
+        TOKEN = "token", "Reply address token"
+        THREAD = "thread", "Reply to our message (In-Reply-To / References)"
+        SUBJECT = "subject", "Our reference in the subject"
+        FORCE_REFERENCE = "force_reference", "The force's reference"
+        DOMAIN = "domain", "Sender's domain (the force's one open request)"
+        STAFF = "staff", "Filed by staff"
+
+    class Source(models.TextChoices):
+        MAILBOX = "mailbox", "Mailbox (IMAP)"
+        FILE = "file", "File (ingest_email)"
+        UPLOAD = "upload", "Uploaded in the admin"
+
+    message_id = models.CharField(max_length=255, unique=True)
+    raw = models.FileField("raw message (.eml)", upload_to="inbound/%Y/%m/")
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes, as received.")
+    source = models.CharField(max_length=8, choices=Source.choices)
+    sender = models.CharField(max_length=254, blank=True)
+    recipients = models.TextField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="The message's Date header.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    body = models.TextField(blank=True, help_text="As plain text (HTML converted, never shown).")
+    request = models.ForeignKey(
+        FOIRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
+    )
+    matched_by = models.CharField(max_length=16, choices=MatchedBy.choices, blank=True)
+    match_note = models.CharField(max_length=300, blank=True)
+    suggested_kind = models.CharField(
+        max_length=16, choices=Correspondence.Kind.choices, default=Correspondence.Kind.OTHER
+    )
+    kind_reason = models.CharField(max_length=300, blank=True)
+    force_reference = models.CharField("force's reference seen", max_length=80, blank=True)
+    problem = models.CharField(
+        max_length=300, blank=True, help_text="What could not be read, and what was done."
+    )
+    correspondence = models.OneToOneField(
+        Correspondence, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "received email"
+
+    def __str__(self):
+        return f"{self.sender or 'unknown sender'}: {self.subject or '(no subject)'}"
+
+    @property
+    def is_filed(self):
+        return self.correspondence_id is not None
+
+
+class UnmatchedReply(InboundMessage):
+    """The received emails not filed under a request (the admin's Unmatched replies list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "unmatched reply"
+        verbose_name_plural = "unmatched replies"
+
+
+class EmailAttachment(models.Model):
+    """A file that came with a received email: type checked by content, size-limited, stored
+    under a safe name; a refused one is listed with the reason (the raw message keeps it)."""
+
+    message = models.ForeignKey(
+        InboundMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to="inbound/attachments/%Y/%m/", blank=True)
+    name = models.CharField("safe name", max_length=120)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    refused = models.CharField(max_length=300, blank=True, help_text="Why it was not stored.")
+
+    class Meta:
+        ordering = ["message", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class MailboxCheck(models.Model):
+    """The last time the mailbox was read, and how it went (one row, shown in the admin)."""
+
+    checked_at = models.DateTimeField(null=True, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    messages_taken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "mailbox check"
+
+    def __str__(self):
+        return f"Mailbox checked {self.checked_at}"
 
 
 class SendRun(models.Model):

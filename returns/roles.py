@@ -30,6 +30,10 @@ VIEW_EVERYTHING = [
     "returns.view_exemption",
     "returns.view_emailtemplate",
     "returns.view_statssnapshot",
+    "returns.view_inboundmessage",
+    "returns.view_unmatchedreply",
+    "returns.view_emailattachment",
+    "returns.view_mailboxcheck",
 ]
 
 ROLE_PERMISSIONS = {
@@ -43,6 +47,10 @@ ROLE_PERMISSIONS = {
         "returns.change_foirequest",
         "returns.add_correspondence",
         "returns.change_correspondence",
+        # File forces' emails: upload one, file an unmatched one, confirm a reply's kind.
+        "returns.add_inboundmessage",
+        "returns.change_inboundmessage",
+        "returns.change_unmatchedreply",
         "returns.add_figure",
         "returns.change_figure",
         "returns.add_importbatch",

@@ -57,6 +57,8 @@ DAYS_AFTER_DUE = {CHASER: 1, SECOND_CHASER: 10, INTERNAL_REVIEW: LONG_OVERDUE_DA
 class StageCode(models.TextChoices):
     NOT_SENT = "not_sent", "Not sent"
     CLOCK_STOPPED = "clarification", "Clarification requested (clock stopped)"
+    NOT_DELIVERED = "not_delivered", "Not delivered (delivery failure)"
+    REPLY_TO_CONFIRM = "reply_to_confirm", "Reply received: confirm its kind (chasing paused)"
     NO_DUE_DATE = "no_due_date", "Awaiting response, no date of receipt"
     NOT_YET_DUE = "not_yet_due", "Not yet due"
     OVERDUE = "overdue", "Overdue"
@@ -142,16 +144,31 @@ def _resting_code(foi_request) -> StageCode:
         return StageCode.NOT_SENT
     if foi_request.status == FOIRequest.Status.CLARIFICATION:
         return StageCode.CLOCK_STOPPED
+    if foi_request.not_delivered_on:
+        return StageCode.NOT_DELIVERED
+    if has_reply_to_confirm(foi_request):
+        return StageCode.REPLY_TO_CONFIRM
     return StageCode.NO_DUE_DATE
 
 
 def is_awaiting_response(foi_request) -> bool:
-    """Awaiting a final response against a due date (not paused for clarification)."""
+    """Awaiting a final response against a due date: not paused for clarification, not
+    undelivered, and no received reply that may end or stop the clock waiting for staff."""
     return (
         foi_request.status in FOIRequest.AWAITING_STATUSES
         and not foi_request.has_final_response
         and foi_request.effective_due_date is not None
+        and foi_request.not_delivered_on is None
+        and not has_reply_to_confirm(foi_request)
     )
+
+
+def has_reply_to_confirm(foi_request) -> bool:
+    """A received reply suggested as a final response, refusal, clarification or extension,
+    not yet confirmed by staff (read from the prefetched correspondence when there is one)."""
+    if foi_request.pk is None:
+        return False
+    return any(row.pauses_chasing for row in foi_request.correspondence.all())
 
 
 def is_overdue(foi_request, today: date) -> bool:

@@ -47,3 +47,26 @@ def send_round(run_id):
     from returns.rounds import run_sending
 
     return run_sending(run_id)
+
+
+@shared_task(bind=True, name="returns.tasks.fetch_replies", max_retries=5)
+def fetch_replies(self):
+    """Beat, every 5 minutes: take in the forces' new emails (returns/replies/mailbox.py).
+
+    An unreachable mailbox is retried (1, 2, 4, 8, 16 minutes later), each failure recorded
+    for the admin; with no mailbox configured it returns quietly.
+    """
+    from returns.replies import mailbox
+
+    if not mailbox.is_configured():
+        return {"configured": False}
+    try:
+        report = mailbox.fetch_replies()
+    except mailbox.MailboxUnreachable as error:
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from None
+    return {
+        "configured": True,
+        "new": len(report.new),
+        "duplicates": len(report.taken) - len(report.new),
+        "failed": report.failed,
+    }

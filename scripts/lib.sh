@@ -102,8 +102,70 @@ stop_throwaway_smtp() {
     return 0
 }
 
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_throwaway_dovecot() {
+    # An IMAP server (Debian's dovecot-imapd) for the tests and benches, configured in
+    # $WORK/imap, listening on 127.0.0.1 only, any user name with the password below; mail in
+    # maildirs under it. Sets TEST_IMAP_HOST, TEST_IMAP_PORT, TEST_IMAP_PASSWORD. Stopped by
+    # stop_services.
+    local dir="$WORK/imap" port
+    port=$(free_port)
+    mkdir -p "$dir/mail" "$dir/run"
+    cat >"$dir/dovecot.conf" <<CONF
+instance_name = foi-returns-$$
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:$dir/mail/%u
+first_valid_uid = 1
+passdb {
+  driver = static
+  args = password=imap-test-only
+}
+userdb {
+  driver = static
+  args = uid=dovenull gid=dovenull home=$dir/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+  chroot =
+}
+service anvil {
+  chroot =
+}
+service stats {
+  inet_listener http {
+    port = 0
+  }
+}
+CONF
+    chown -R dovenull "$dir/mail" 2>/dev/null || true
+    DOVECOT_CONF="$dir/dovecot.conf"
+    dovecot -c "$DOVECOT_CONF"
+    for _ in $(seq 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.1
+    done
+    export TEST_IMAP_HOST=127.0.0.1 TEST_IMAP_PORT="$port" TEST_IMAP_PASSWORD=imap-test-only
+}
+
 stop_services() {
     stop_throwaway_smtp
+    [ -n "${DOVECOT_CONF:-}" ] && doveadm -c "$DOVECOT_CONF" stop >/dev/null 2>&1
     [ -n "${PGBIN:-}" ] && "${as_postgres[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1
     [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null
     rm -rf "$WORK"

@@ -1,3 +1,3 @@
 """Admin of the returns app, one module per area (Django imports this package)."""
 
-from returns.admin import campaigns, figures, users, verification  # noqa: F401
+from returns.admin import campaigns, figures, replies, users, verification  # noqa: F401

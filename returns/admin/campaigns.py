@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
 from returns import rounds, stages
+from returns.admin.replies import KIND_CHOICES, confirm_kind_view
 from returns.messaging import reply_to_address
 from returns.models import (
     LONG_OVERDUE_DAYS,
@@ -541,6 +542,11 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.record_response_view),
                 name="returns_foirequest_record_response",
             ),
+            path(
+                "correspondence/<int:pk>/confirm-kind/",
+                self.admin_site.admin_view(confirm_kind_view),
+                name="returns_correspondence_confirm_kind",
+            ),
         ] + super().get_urls()
 
     def record_response_view(self, request, pk):
@@ -580,11 +586,35 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            **case_context(request, object_id),
             "record_response_url": reverse(
                 "admin:returns_foirequest_record_response", args=[object_id]
             ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_queryset(self, request):
+        # The stage reads each request's correspondence (a reply to confirm pauses the chase).
+        return super().get_queryset(request).prefetch_related("correspondence")
+
+
+def case_context(request, object_id):
+    """The request page as a case: where it stands, and the conversation in date order."""
+    foi_request = FOIRequest.objects.filter(pk=object_id).select_related("force").first()
+    if foi_request is None:
+        return {}
+    thread = list(
+        foi_request.correspondence.select_related("inbound").prefetch_related(
+            "inbound__attachments"
+        )
+    )
+    return {
+        "stage": stages.stage_of(foi_request, timezone.localdate()),
+        "thread": thread,
+        "paused": any(row.pauses_chasing for row in thread),
+        "kind_choices": KIND_CHOICES,
+        "may_confirm": request.user.has_perm("returns.change_correspondence"),
+    }
 
 
 def _stage(foi_request):

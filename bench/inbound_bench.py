@@ -1,0 +1,151 @@
+"""Taking in forces' replies from IMAP: 1,000 messages, against a bare imap-tools fetch.
+
+    scripts/bench bench/inbound_bench.py [--messages 1000]
+
+scripts/bench starts a throwaway PostgreSQL cluster and dovecot (scripts/lib.sh) and passes
+them in DATABASE_URL and TEST_IMAP_*. The bench puts the messages into a fresh mailbox (a
+fifth with an XLSX or PDF attachment; the rest acknowledgements, refusals and responses to the
+45 requests of a round, matched by reply token, thread, subject or domain), then times:
+
+- the floor: a bare imap-tools fetch of every message (`MailBox.fetch(mark_seen=False,
+  bulk=50)`, each parsed by imap-tools into its MailMessage);
+- the app: `fetch_replies` taking every message in: fetch, parse, match, classify, store the
+  raw .eml and attachments, file under its request, mark it read on the server.
+
+Prints both times and their ratio. Target: within 3x of the floor.
+"""
+
+import argparse
+import imaplib
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "returns" / "files" / "emails"))
+
+
+def setup():
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("Run on PostgreSQL and dovecot: scripts/bench bench/inbound_bench.py")
+    if not os.environ.get("TEST_IMAP_PORT"):
+        sys.exit("No IMAP server: run through scripts/bench, which starts dovecot.")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    user = f"bench-{uuid.uuid4().hex[:8]}"
+    os.environ.update(
+        IMAP_HOST=os.environ["TEST_IMAP_HOST"],
+        IMAP_PORT=os.environ["TEST_IMAP_PORT"],
+        IMAP_SECURITY="none",
+        IMAP_USER=user,
+        IMAP_PASSWORD=os.environ["TEST_IMAP_PASSWORD"],
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_round():
+    from django.utils import timezone
+
+    from forces.models import Force
+    from returns.models import Campaign, Correspondence, FOIRequest
+
+    campaign = Campaign.objects.create(
+        title="Bench round", slug=f"bench-{uuid.uuid4().hex[:6]}", measure="m",
+        request_wording="x", periods=["2016/17"],
+    )  # fmt: skip
+    requests = []
+    for force in Force.objects.filter(active=True)[:45]:
+        request = FOIRequest.objects.create(
+            campaign=campaign, force=force, status="awaiting", sent_on=timezone.localdate(),
+            received_on=timezone.localdate(),
+        )  # fmt: skip
+        Correspondence.objects.create(
+            request=request, direction="out", kind="request", date=timezone.localdate(),
+            message_id=f"<bench-{request.pk}@charity.example>",
+        )  # fmt: skip
+        requests.append(request)
+    return requests
+
+
+def messages(requests, count):
+    from build_corpus import CSV, PDF, XLSX, message, xlsx_bytes
+
+    spreadsheet = xlsx_bytes()
+    bodies = [
+        "We acknowledge receipt of your request. We will respond within 20 working days.",
+        "Section 12: the cost of compliance would exceed the appropriate limit (18 hours).",
+        "Please find our response below: 98 offences in 2015/16 and 323 in 2016/17.",
+        "Thank you for your email. I am currently out of the office until Monday.",
+    ]
+    for number in range(count):
+        request = requests[number % len(requests)]
+        domain = request.force.mail_domain_list[0] if request.force.mail_domain_list else "x.uk"
+        way = number % 4
+        to = f"foi+{request.reply_token}@charity.example" if way == 0 else "foi@charity.example"
+        subject = f"RE: FOI request [{request.our_reference}]" if way == 2 else "RE: FOI request"
+        headers = {"In_Reply_To": f"<bench-{request.pk}@charity.example>"} if way == 1 else {}
+        email = message(
+            f"FOI Unit <foi@{domain}>", to, subject, bodies[number % len(bodies)] + f"\n#{number}",
+            message_id=f"<bench-reply-{number}-{uuid.uuid4().hex[:6]}@{domain}>", **headers,
+        )  # fmt: skip
+        if number % 5 == 0:
+            if number % 10 == 0:
+                data, subtype, name = spreadsheet, XLSX.split("/")[1], f"response-{number}.xlsx"
+            else:
+                data, subtype, name = PDF + CSV, "pdf", f"letter-{number}.pdf"
+            email.add_attachment(data, maintype="application", subtype=subtype, filename=name)
+        yield email.as_bytes()
+
+
+def fill_mailbox(raws):
+    client = imaplib.IMAP4(os.environ["IMAP_HOST"], int(os.environ["IMAP_PORT"]))
+    client.login(os.environ["IMAP_USER"], os.environ["IMAP_PASSWORD"])
+    for raw in raws:
+        client.append("INBOX", None, None, raw)
+    client.logout()
+
+
+def bare_fetch():
+    from imap_tools import MailBoxUnencrypted
+
+    started = time.perf_counter()
+    with MailBoxUnencrypted(os.environ["IMAP_HOST"], int(os.environ["IMAP_PORT"])).login(
+        os.environ["IMAP_USER"], os.environ["IMAP_PASSWORD"], "INBOX"
+    ) as mailbox:
+        count = sum(1 for _ in mailbox.fetch(mark_seen=False, bulk=50))
+    return time.perf_counter() - started, count
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=1000)
+    args = parser.parse_args()
+    setup()
+    from returns.models import InboundMessage
+    from returns.replies.mailbox import fetch_replies
+
+    requests = make_round()
+    fill_mailbox(messages(requests, args.messages))
+    floor, fetched = bare_fetch()
+    started = time.perf_counter()
+    report = fetch_replies()
+    app = time.perf_counter() - started
+    filed = InboundMessage.objects.filter(correspondence__isnull=False).count()
+    attachments = sum(len(item.attachments) for item in report.taken)
+    print(f"messages: {fetched} in the mailbox, {len(report.new)} taken in, {filed} filed, "
+          f"{attachments} attachments stored, {len(report.failed)} failed")  # fmt: skip
+    print(f"bare imap-tools fetch (floor): {floor:8.2f} s")
+    print(f"fetch+match+classify+store:    {app:8.2f} s")
+    print(f"ratio: {app / floor:.2f}x (target: within 3x)")
+
+
+if __name__ == "__main__":
+    main()

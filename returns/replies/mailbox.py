@@ -1,0 +1,137 @@
+"""Read the charity's mailbox over IMAP (imap-tools) and take in each new message.
+
+What `manage.py fetch_replies` and the beat task (every 5 minutes) run. A message is marked
+processed on the server (\\Seen, or moved to IMAP_PROCESSED_FOLDER) only after the transaction
+that stored it has committed, so a crash can only make the next run read it again, where its
+Message-ID shows it was already stored. An unreachable mailbox raises MailboxUnreachable (the
+task retries; each attempt is recorded on MailboxCheck and shown in the admin); nothing is
+marked, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import socket
+import ssl
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
+from imap_tools.errors import ImapToolsError
+
+from returns.models import MailboxCheck
+from returns.replies import match
+from returns.replies.store import Ingested, ingest
+
+logger = logging.getLogger(__name__)
+
+HOW_TO_SET_UP = (
+    "No mailbox is configured, so no replies are fetched. Set IMAP_HOST, IMAP_USER and "
+    "IMAP_PASSWORD (an app password where the provider asks for one), and if needed "
+    "IMAP_PORT, IMAP_SECURITY (ssl, starttls or none), IMAP_FOLDER (default INBOX) and "
+    "IMAP_PROCESSED_FOLDER, in the environment of the web server and the Celery worker, then "
+    "restart them (README: Replies). Meanwhile, take replies in with `manage.py ingest_email "
+    "FILE...` or the admin's Upload a forwarded email."
+)
+BULK = 50  # messages per FETCH command
+
+
+class MailboxNotConfigured(Exception):
+    pass
+
+
+class MailboxUnreachable(Exception):
+    """The mailbox could not be reached or read (the reason is the message)."""
+
+
+@dataclass
+class FetchReport:
+    taken: list[Ingested] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # left in the mailbox, unread
+
+    @property
+    def new(self):
+        return [item for item in self.taken if not item.duplicate]
+
+
+class RawMessage(MailMessage):
+    """A fetched message kept as bytes: store.ingest parses it once, its own way."""
+
+    def __init__(self, fetch_data):
+        raw, uid_data, flag_data = self._get_message_data_parts(fetch_data)
+        self._raw_uid_data, self._raw_flag_data = uid_data, flag_data
+        self.raw = raw
+
+
+def is_configured() -> bool:
+    return bool(settings.IMAP_HOST)
+
+
+def connect():
+    host, port, timeout = settings.IMAP_HOST, settings.IMAP_PORT, settings.IMAP_TIMEOUT
+    if settings.IMAP_SECURITY == "ssl":
+        mailbox = MailBox(host, port, timeout=timeout)
+    elif settings.IMAP_SECURITY == "starttls":
+        mailbox = MailBoxStartTls(host, port, timeout=timeout)
+    else:
+        mailbox = MailBoxUnencrypted(host, port, timeout=timeout)
+    mailbox.email_message_class = RawMessage
+    return mailbox.login(settings.IMAP_USER, settings.IMAP_PASSWORD, settings.IMAP_FOLDER)
+
+
+UNREACHABLE = (OSError, socket.timeout, ssl.SSLError, imaplib.IMAP4.error, ImapToolsError)
+
+
+def fetch_replies(limit: int | None = None) -> FetchReport:
+    """Take in every unread message of the mailbox folder; mark each once it is stored."""
+    if not is_configured():
+        raise MailboxNotConfigured(HOW_TO_SET_UP)
+    report = FetchReport()
+    try:
+        with connect() as mailbox:
+            directory = match.Directory()
+            uids = mailbox.uids(AND(seen=False))[:limit]
+            stored = []  # uids committed, to be marked in batches
+            for item in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK):
+                try:
+                    report.taken.append(ingest(item.raw, "mailbox", directory=directory))
+                except UNREACHABLE:
+                    raise
+                except Exception as error:  # left unread, for the next run; the rest go on
+                    logger.exception("Message %s could not be taken in", item.uid)
+                    report.failed.append(f"message {item.uid}: {type(error).__name__}: {error}")
+                    continue
+                stored.append(item.uid)  # ingest has committed
+                if len(stored) >= BULK:
+                    _mark_processed(mailbox, stored)
+                    stored = []
+            if stored:
+                _mark_processed(mailbox, stored)
+    except UNREACHABLE as error:
+        reason = f"{settings.IMAP_HOST}:{settings.IMAP_PORT}: {type(error).__name__}: {error}"
+        _record(report, error=reason)
+        raise MailboxUnreachable(reason) from error
+    _record(report, error="; ".join(report.failed))
+    return report
+
+
+def _mark_processed(mailbox, uids):
+    if settings.IMAP_PROCESSED_FOLDER:
+        mailbox.move(uids, settings.IMAP_PROCESSED_FOLDER)
+    else:
+        mailbox.flag(uids, "\\Seen", True)
+
+
+def _record(report, error=""):
+    now = timezone.now()
+    check, _ = MailboxCheck.objects.get_or_create(pk=1)
+    check.checked_at = now
+    check.error = error[:500]
+    check.messages_taken = len(report.new)
+    if not error or report.taken:
+        check.succeeded_at = now
+    check.save()
+    if error:
+        logger.error("The mailbox could not be read: %s", error)

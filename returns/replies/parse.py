@@ -1,0 +1,308 @@
+"""Read a raw email (bytes) into what matching, classification and storage need: pure, no
+Django models. Nothing in a message is run or rendered: HTML becomes text (returns/replies/
+text.py), attachments are bytes with a name, and any part that cannot be read is reported in
+`problems` rather than raised, so a broken message is still kept and shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+
+from returns.replies.text import html_to_text, tidy
+
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Forwarded-To")
+BODY_LIMIT = 200_000  # characters of text kept for the page and classification
+
+
+@dataclass
+class Attachment:
+    name: str  # as the sender named it (made safe when stored)
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class Original:
+    """What a message carries of another one: the bounced message of a delivery failure, or
+    the force's reply inside a forward."""
+
+    message_id: str = ""
+    subject: str = ""
+    sender: str = ""
+    addresses: list[str] = field(default_factory=list)  # To, Cc, Reply-To, From
+
+
+@dataclass
+class ParsedEmail:
+    message_id: str
+    sender: str = ""
+    sender_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+    subject: str = ""
+    date: datetime | None = None
+    in_reply_to: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case name: first value
+    content_type: str = "text/plain"
+    report_type: str = ""
+    body: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    original: Original | None = None
+    problems: list[str] = field(default_factory=list)
+    headers_only: bool = False
+
+    @property
+    def is_delivery_report(self):
+        return self.content_type == "multipart/report" and self.report_type == "delivery-status"
+
+    @property
+    def sender_domain(self):
+        return self.sender.rpartition("@")[2].lower() if "@" in self.sender else ""
+
+
+def parse(raw: bytes, *, headers_only: bool = False) -> ParsedEmail:
+    """The email in `raw`; with `headers_only` (a message over the size limit), its headers."""
+    if headers_only:
+        raw = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\n\n"
+    message = message_from_bytes(raw, policy=policy.default)
+    parsed = ParsedEmail(message_id=_message_id(message, raw), headers_only=headers_only)
+    _read_headers(message, parsed)
+    if not headers_only:
+        _read_parts(message, parsed)
+        parsed.original = parsed.original or forwarded_original(parsed.body)
+    if headers_only:
+        return parsed  # its body was cut off: the defects that makes say nothing
+    defects = [type(defect).__name__ for defect in _all_defects(message)]
+    serious = [name for name in defects if name in SERIOUS_DEFECTS]
+    if serious:
+        parsed.problems.append(
+            "The message's MIME structure is broken ("
+            + ", ".join(sorted(set(serious)))
+            + "): what could be read is shown; the raw message is kept as received."
+        )
+    return parsed
+
+
+SERIOUS_DEFECTS = {
+    "NoBoundaryInMultipartDefect",
+    "StartBoundaryNotFoundDefect",
+    "CloseBoundaryNotFoundDefect",
+    "MultipartInvariantViolationDefect",
+    "InvalidBase64PaddingDefect",
+    "InvalidBase64CharactersDefect",
+    "InvalidBase64LengthDefect",
+    "MissingHeaderBodySeparatorDefect",
+    "MisplacedEnvelopeHeaderDefect",
+    "InvalidMultipartContentTransferEncodingDefect",
+}
+
+
+def _all_defects(message):
+    yield from message.defects
+    if message.is_multipart():
+        for part in message.get_payload() or []:
+            if hasattr(part, "defects"):
+                yield from _all_defects(part)
+
+
+# --- Headers ----------------------------------------------------------------------------------
+
+
+def header(message, name) -> str:
+    """A header as text, however malformed (a header that cannot be decoded is taken raw)."""
+    try:
+        value = message.get(name)
+    except Exception:  # a header the policy cannot parse
+        value = next((v for k, v in message.raw_items() if k.lower() == name.lower()), None)
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def _message_id(message, raw) -> str:
+    found = MESSAGE_ID.findall(header(message, "Message-ID"))
+    if found:
+        return found[0][:255]
+    # No Message-ID: one derived from the bytes, so the same message is still stored once.
+    return f"<{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.invalid>"
+
+
+def addresses(message, *names) -> list[str]:
+    values = [header(message, name) for name in names]
+    found = [address.lower() for _, address in getaddresses([v for v in values if v])]
+    return [address for address in found if "@" in address]
+
+
+def _read_headers(message, parsed):
+    parsed.sender_name, parsed.sender = parseaddr(header(message, "From"))
+    parsed.sender = parsed.sender.lower()
+    parsed.recipients = addresses(message, *ADDRESS_HEADERS)
+    parsed.subject = header(message, "Subject")[:300]
+    parsed.in_reply_to = MESSAGE_ID.findall(header(message, "In-Reply-To"))
+    parsed.references = MESSAGE_ID.findall(header(message, "References"))
+    try:
+        parsed.date = parsedate_to_datetime(header(message, "Date"))
+    except (TypeError, ValueError, IndexError):
+        parsed.date = None
+    if parsed.date is not None and parsed.date.tzinfo is None:
+        parsed.date = None  # a date without a zone cannot be placed: the arrival time is used
+    for name in (
+        "Auto-Submitted",
+        "X-Autoreply",
+        "X-Autorespond",
+        "X-Auto-Response-Suppress",
+        "Precedence",
+        "X-Failed-Recipients",
+        "Return-Path",
+    ):
+        value = header(message, name)
+        if value:
+            parsed.headers[name.lower()] = value
+    parsed.content_type = message.get_content_type()
+    parsed.report_type = (message.get_param("report-type") or "").lower()
+
+
+# --- Body and attachments ---------------------------------------------------------------------
+
+
+def _read_parts(message, parsed):
+    plain, html = [], []
+    for part in _walk(message):
+        content_type = part.get_content_type()
+        disposition = part.get_content_disposition()
+        filename = _filename(part)
+        if content_type in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
+            parsed.original = parsed.original or _embedded(part)
+            if content_type == "message/rfc822" and not parsed.is_delivery_report:
+                plain.append(_forwarded_text(part, parsed))
+                if filename:
+                    parsed.attachments.append(Attachment(filename, content_type, _bytes(part)))
+            continue
+        if content_type == "message/delivery-status":
+            plain.append(_delivery_status(part))
+            continue
+        if disposition == "attachment" or filename:
+            parsed.attachments.append(Attachment(filename or "", content_type, _bytes(part)))
+        elif content_type == "text/plain":
+            plain.append(_text(part, parsed))
+        elif content_type == "text/html":
+            html.append(_text(part, parsed))
+    if plain and any(text.strip() for text in plain):
+        body = "\n\n".join(tidy(text) for text in plain)
+    else:
+        body = "\n\n".join(html_to_text(text) for text in html)
+    parsed.body = body[:BODY_LIMIT]
+
+
+def _walk(message):
+    """Every leaf part, not descending into attached messages (they are read as one)."""
+    if message.is_multipart() and not message.get_content_type().startswith("message/"):
+        for part in message.get_payload() or []:
+            if isinstance(part, EmailMessage):
+                yield from _walk(part)
+        return
+    yield message
+
+
+def _forwarded_text(part, parsed) -> str:
+    """An attached message's text, under a forward mark (as a forward in the body would be)."""
+    payload = part.get_payload()
+    if not (isinstance(payload, list) and payload):
+        return ""
+    inner = ParsedEmail(message_id="")
+    _read_parts(payload[0], inner)
+    fields = [f"{name}: {header(payload[0], name)}" for name in ("From", "Date", "Subject", "To")]
+    return "\n".join(["---------- Forwarded message ---------", *fields, "", inner.body])
+
+
+def _delivery_status(part) -> str:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return "\n\n".join(block.as_string().strip() for block in payload)
+    return str(payload)
+
+
+def _filename(part) -> str:
+    try:
+        return part.get_filename() or ""
+    except Exception:
+        return header(part, "Content-Disposition")[:200]
+
+
+def _bytes(part) -> bytes:
+    if part.get_content_type().startswith("message/"):
+        payload = part.get_payload()
+        if isinstance(payload, list) and payload:
+            return payload[0].as_bytes()
+        return str(payload).encode("utf-8", "replace")
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        data = None
+    if data is None:
+        data = str(part.get_payload()).encode("utf-8", "replace")
+    return data
+
+
+def _text(part, parsed) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
+        data = _bytes(part)
+        charset = part.get_content_charset() or ""
+        parsed.problems.append(
+            f"A text part's charset {charset or '(none)'!r} could not be used: read as "
+            "Windows-1252."
+        )
+        return data.decode("cp1252", "replace")
+
+
+def _embedded(part) -> Original:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload:
+        inner = payload[0]
+    else:
+        text = payload if isinstance(payload, str) else _bytes(part).decode("utf-8", "replace")
+        inner = message_from_bytes(text.encode("utf-8", "replace"), policy=policy.default)
+    return Original(
+        message_id=(MESSAGE_ID.findall(header(inner, "Message-ID")) or [""])[0],
+        subject=header(inner, "Subject"),
+        sender=parseaddr(header(inner, "From"))[1].lower(),
+        addresses=addresses(inner, "To", "Cc", "Reply-To", "From"),
+    )
+
+
+# A forward written into the body: "---------- Forwarded message ---------" (Gmail),
+# "-----Original Message-----" / "From: ... Sent: ..." (Outlook), "Begin forwarded message:".
+FORWARD_MARK = re.compile(
+    r"^\s*(-{3,}\s*(Forwarded message|Original Message)\s*-{3,}|Begin forwarded message:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+FORWARD_FIELD = re.compile(r"^\s*>?\s*(From|Subject|To|Cc|Reply-To):\s*(.+)$", re.IGNORECASE)
+
+
+def forwarded_original(body: str) -> Original | None:
+    """The first message forwarded in `body`, from its quoted From/Subject lines."""
+    mark = FORWARD_MARK.search(body)
+    if not mark:
+        return None
+    original = Original()
+    for line in body[mark.end() :].splitlines()[:12]:
+        found = FORWARD_FIELD.match(line)
+        if not found:
+            continue
+        name, value = found.group(1).lower(), found.group(2).strip()
+        if name == "subject" and not original.subject:
+            original.subject = value[:300]
+        elif name == "from" and not original.sender:
+            original.sender = parseaddr(value.replace("[mailto:", "<").replace("]", ">"))[1].lower()
+        else:
+            original.addresses += [a.lower() for _, a in getaddresses([value]) if "@" in a]
+    return original if (original.sender or original.subject) else None
