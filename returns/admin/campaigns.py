@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
 from returns import rounds, stages
+from returns.admin.campaign_board import board_context
 from returns.admin.replies import KIND_CHOICES, confirm_kind_view
 from returns.messaging import reply_to_address
 from returns.models import (
@@ -249,6 +250,10 @@ class CampaignAdmin(SimpleHistoryAdmin):
             "clone_url": reverse("admin:returns_campaign_clone", args=[object_id]),
             "sending_url": reverse("admin:returns_campaign_sending", args=[object_id]),
         }
+        campaign = self.get_object(request, object_id)
+        if request.method == "GET" and campaign and self.has_view_permission(request, campaign):
+            # The campaign's page opens on its board: where each force stands in the round.
+            extra_context["board"] = board_context(request, campaign, self)
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description="Send unsent requests by email", permissions=["change"])
