@@ -8,6 +8,9 @@ admin.site.site_header = "FOI Returns"
 admin.site.site_title = "FOI Returns"
 admin.site.index_title = "FOI rounds, returns and statistics"
 
+# Every 403 says why and links back (returns/views/access.py).
+handler403 = "returns.views.access.permission_denied"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("returns/", include("returns.urls")),

@@ -9,10 +9,12 @@ share their words. Migration 0002 seeded FOIA and FOISA; a regime added later is
 
 from returns import regimes
 
+# Everything the wording asks is in it: the letter around it ("request" below) adds only the
+# greeting, the Act and the signature.
 REQUEST_WORDING = (
-    "Under the Freedom of Information Act, please tell me the figures {force} holds for "
-    '"{campaign}" for each of the financial years {periods} '
-    "(1 April to 31 March), broken down as set out below where you can."
+    'Please tell me the figures {force} holds for "{campaign}" for each of the financial '
+    "years {periods} (1 April to 31 March): the total for each year and, where you can, the "
+    "same figures broken down by the victim's age and by offence type."
 )
 
 _SIGNATURE = "\n\nYours faithfully,\n\nThe FOI team"

@@ -524,9 +524,13 @@ class Correspondence(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"{self.get_kind_display()} {self.get_direction_display().lower()} {self.date:%d/%m/%Y}"
-        )
+        kind, day = self.get_kind_display(), f"{self.date:%d/%m/%Y}"
+        # Never "sent to force" for a message that was not (README: Send).
+        if self.state == self.State.DRAFT:
+            return f"{kind} — Draft — not sent ({day})"
+        if self.state == self.State.SENDING:
+            return f"{kind} — being sent, not yet confirmed ({day})"
+        return f"{kind} {self.get_direction_display().lower()} {day}"
 
     @classmethod
     def replies_to_confirm(cls):

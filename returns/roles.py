@@ -16,6 +16,9 @@ DISMISS_WARNINGS = "returns.change_plausibilitywarning"
 EXPORT_DATASET = "returns.export_dataset"  # take data out of the app as a file
 VIEW_STATISTICS = "returns.view_statssnapshot"
 PREVIEW_STATISTICS = "returns.view_figure"  # statistics with unverified figures
+RECORD_RESPONSES = "returns.change_foirequest"
+# django-import-export's import permission (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add").
+IMPORT_FIGURES = "returns.add_figure"
 
 VIEW_EVERYTHING = [
     "forces.view_force",
@@ -74,6 +77,31 @@ ADMINISTRATOR_EXTRA = [
     "axes.delete_accessattempt",
     "axes.view_accesslog",
 ]
+
+
+def roles_holding(permission):
+    """The roles that hold `permission` once `migrate` has synced them, in the table's order."""
+    held = [role for role, codes in ROLE_PERMISSIONS.items() if permission in codes]
+    if permission.split(".")[0] in ADMINISTRATOR_APPS or permission in ADMINISTRATOR_EXTRA:
+        held.append(ADMINISTRATORS)
+    return held
+
+
+def refusal(permission, doing="This page"):
+    """Why someone was refused (the text of a 403): the permission needed, and who holds it."""
+    app_label, codename = permission.split(".")
+    name = (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .values_list("name", flat=True)
+        .first()
+    )
+    needed = f"the permission “{name or codename}” ({permission})"
+    holders = roles_holding(permission)
+    if not holders:
+        return f"{doing} needs {needed}, which only a superuser can grant."
+    # The groups are named as people: "which Caseworkers and Administrators have".
+    who = holders[0] if len(holders) == 1 else f"{', '.join(holders[:-1])} and {holders[-1]}"
+    return f"{doing} needs {needed}, which {who} have."
 
 
 def permissions_named(codes):

@@ -213,6 +213,31 @@ def _record_sent(request_id, on_date):
     foi_request.save()
 
 
+@transaction.atomic
+def record_sent_by_hand(message) -> FOIRequest | None:
+    """A request message that staff sent themselves and marked sent (a flagged draft, or one whose
+    sending was not confirmed): its request, still not sent, is recorded as sent and received on
+    the message's date, as `send_requests` records one, so its due date and chasing follow.
+
+    The request (dates editable on its page) when recorded; None when there was nothing to do."""
+    sent_request = (
+        message.direction == Correspondence.Direction.OUT
+        and message.kind == Correspondence.Kind.REQUEST
+        and message.state == Correspondence.State.SENT
+    )
+    if not sent_request:
+        return None
+    foi_request = _locked_request(message.request_id)
+    if foi_request.status != FOIRequest.Status.NOT_SENT:
+        return None
+    foi_request.status = FOIRequest.Status.AWAITING
+    foi_request.sent_on = foi_request.sent_on or message.date
+    # An email arrives the day it is sent: that day is the date of receipt.
+    foi_request.received_on = foi_request.received_on or foi_request.sent_on
+    foi_request.save()
+    return foi_request
+
+
 def request_message(foi_request, on_date, user=None):
     """The request's outgoing message: its earlier unsent draft (re-addressed), or a new one;
     None when one is already being sent, or was sent (call it under the request's row lock)."""
@@ -356,6 +381,7 @@ __all__ = [
     "create_campaign",
     "clone_campaign",
     "send_requests",
+    "record_sent_by_hand",
     "start_sending",
     "run_sending",
     "record_response",

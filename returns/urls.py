@@ -4,7 +4,7 @@ home in this order."""
 
 from django.urls import path
 
-from returns.views import overdue
+from returns.views import importing, overdue
 from returns.views import statistics as statistics_views
 from returns.views import verification as verification_views
 
@@ -25,6 +25,7 @@ urlpatterns = [
         verification_views.dataset_download,
         name="dataset_download",
     ),
+    path("figures/import-template.csv", importing.import_template, name="figure_import_template"),
     path(
         "requests/<int:request_id>/verify/",
         verification_views.verify_request_figures,

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget, AdminTextareaWidget, AdminTextInputWidget
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -14,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
-from returns import rounds, stages
+from returns import roles, rounds, stages
 from returns.admin.campaign_board import board_context
 from returns.admin.replies import KIND_CHOICES, confirm_kind_view
 from returns.messaging import reply_to_address
@@ -37,6 +38,29 @@ def en_gb(day):
 
 
 # --- Campaigns -------------------------------------------------------------------------------
+
+# The measure of the rounds this app was built for (docs/domain.md: Campaign).
+KNOWN_MEASURES = ["online_child_sexual_offences"]
+
+
+def known_measures():
+    """The measure codes offered on the campaign form: every campaign's, and the known ones."""
+    used = Campaign.objects.order_by().values_list("measure", flat=True).distinct()
+    return sorted({*KNOWN_MEASURES, *used})
+
+
+class SuggestionsInput(AdminTextInputWidget):
+    """A text box offering choices from a <datalist>: a listed code, or a new one typed in."""
+
+    def __init__(self, suggestions=(), attrs=None):
+        super().__init__(attrs)
+        self.suggestions = list(suggestions)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or 'id_' + name}_suggestions"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">', ((s,) for s in self.suggestions))
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
 
 
 class CampaignForm(forms.ModelForm):
@@ -65,6 +89,13 @@ class CampaignForm(forms.ModelForm):
         if "request_wording" not in self.fields:
             return  # a view-only user: the admin shows every field read-only
         self.fields["request_wording"].initial = rounds.DEFAULT_WORDING
+        measures = known_measures()
+        self.fields["measure"].widget = SuggestionsInput(measures)
+        self.fields["measure"].help_text = (
+            "What the forces are asked to count, as a code in lower-case letters, digits and "
+            "underscores: the figures, statistics and exports carry it. Choose one already used "
+            f"({', '.join(measures)}) or type a new one."
+        )
         if self.instance.pk:
             self.initial["periods"] = ", ".join(self.instance.periods)
             del self.fields["nations"], self.fields["sent_on"]
@@ -102,8 +133,18 @@ class CampaignAdmin(SimpleHistoryAdmin):
     form = CampaignForm
     list_display = ["title", "slug", "measure", "periods_display", "request_count", "progress"]
     search_fields = ["title", "slug", "measure"]
-    readonly_fields = ["requests_summary", "cloned_from", "created_by", "created_at"]
+    readonly_fields = [
+        "nations_asked",
+        "requests_summary",
+        "cloned_from",
+        "created_by",
+        "created_at",
+    ]
     actions = ["send_unsent_requests"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Only while adding: a saved campaign's slug names it in commands and URLs.
+        return {"slug": ["title"]} if obj is None else {}
 
     def get_fieldsets(self, request, obj=None):
         main = ["title", "slug", "measure", "periods", "request_wording"]
@@ -113,7 +154,15 @@ class CampaignAdmin(SimpleHistoryAdmin):
             (None, {"fields": main}),
             (
                 "Requests",
-                {"fields": ["requests_summary", "cloned_from", "created_by", "created_at"]},
+                {
+                    "fields": [
+                        "nations_asked",
+                        "requests_summary",
+                        "cloned_from",
+                        "created_by",
+                        "created_at",
+                    ]
+                },
             ),
         ]
 
@@ -144,6 +193,19 @@ class CampaignAdmin(SimpleHistoryAdmin):
     @admin.display(description="Answered / not sent")
     def progress(self, campaign):
         return f"{campaign.answered_total} answered, {campaign.unsent_total} not sent"
+
+    @admin.display(description="Nations asked")
+    def nations_asked(self, campaign):
+        """From the forces the campaign's requests went to (they may be added or removed)."""
+        counts = dict(
+            campaign.requests.values_list("force__nation").annotate(n=Count("id")).order_by()
+        )
+        parts = [
+            f"{label} ({counts[nation]} force{'s' if counts[nation] != 1 else ''})"
+            for nation, label in Force.Nation.choices
+            if nation in counts
+        ]
+        return ", ".join(parts) or "No forces asked yet."
 
     @admin.display(description="Requests")
     def requests_summary(self, campaign):
@@ -209,7 +271,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
     def clone_view(self, request, pk):
         source = get_object_or_404(Campaign, pk=pk)
         if not self.has_add_permission(request):
-            raise PermissionDenied
+            raise PermissionDenied(roles.refusal("returns.add_campaign", "Cloning a campaign"))
         next_periods = rounds.next_year_periods(source.periods)
         form = CloneCampaignForm(
             request.POST or None,
@@ -241,6 +303,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
             "title": f"Clone “{source}” for a new round",
             "original": source,
             "submit_label": "Create the new round",
+            "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/returns/form_page.html", context)
 
@@ -339,10 +402,44 @@ class CorrespondenceForm(forms.ModelForm):
             validate_upload(attachment)
         return attachment
 
+    def clean(self):
+        data = super().clean()
+        unsent = (Correspondence.State.DRAFT, Correspondence.State.SENDING)
+        marked_sent = (
+            self.initial.get("state") in unsent and data.get("state") == Correspondence.State.SENT
+        )
+        if marked_sent and "needs_attention" not in self.changed_data:
+            data["needs_attention"] = ""  # the flag asked staff to send it by hand: done
+        return data
+
+
+def record_hand_sent(request, message):
+    """A request's message marked sent by hand: its request is recorded as sent and received."""
+    foi_request = rounds.record_sent_by_hand(message)
+    if foi_request is not None and request is not None:
+        messages.success(
+            request,
+            f"{foi_request.force}: the request is recorded as sent and received on "
+            f"{en_gb(foi_request.sent_on)}, due {en_gb(foi_request.due_date)} (the dates can be "
+            "changed on the request).",
+        )
+
+
+class CorrespondenceFormSet(forms.BaseInlineFormSet):
+    http_request = None
+
+    def save(self, commit=True):
+        saved = super().save(commit=commit)
+        if commit:
+            for message in saved:
+                record_hand_sent(self.http_request, message)
+        return saved
+
 
 class CorrespondenceInline(admin.StackedInline):
     model = Correspondence
     form = CorrespondenceForm
+    formset = CorrespondenceFormSet
     extra = 0
     fields = [
         ("date", "direction", "kind", "state"),
@@ -353,15 +450,26 @@ class CorrespondenceInline(admin.StackedInline):
         "needs_attention",
     ]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"http_request": request})
+
 
 class RecordResponseForm(forms.Form):
-    responded_on = forms.DateField(initial=timezone.localdate, label="Final response received on")
+    required_css_class = "required"
+    responded_on = forms.DateField(
+        initial=timezone.localdate,
+        label="Final response received on",
+        widget=AdminDateWidget,  # the admin's calendar and "Today" (its JS: the view's media)
+    )
     outcome = forms.ChoiceField(choices=FOIRequest.Outcome.choices)
     exemptions = forms.ModelMultipleChoiceField(
         queryset=Exemption.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    reference = forms.CharField(max_length=80, required=False, label="Force's reference")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reference = forms.CharField(
+        max_length=80, required=False, label="Force's reference", widget=AdminTextInputWidget
+    )
+    note = forms.CharField(widget=AdminTextareaWidget(attrs={"rows": 3}), required=False)
     reply_file = forms.FileField(
         required=False,
         help_text="The force's response: the source of its figures. PDF, XLSX, CSV, DOCX...",
@@ -557,7 +665,7 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
     def record_response_view(self, request, pk):
         foi_request = get_object_or_404(FOIRequest.objects.select_related("force"), pk=pk)
         if not self.has_change_permission(request, foi_request):
-            raise PermissionDenied
+            raise PermissionDenied(roles.refusal(roles.RECORD_RESPONSES, "Recording a response"))
         form = RecordResponseForm(
             request.POST or None, request.FILES or None, foi_request=foi_request
         )
@@ -585,6 +693,7 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             "original": foi_request,
             "submit_label": "Record response",
             "multipart": True,
+            "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/returns/form_page.html", context)
 
@@ -641,6 +750,10 @@ class CorrespondenceAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return ["request", *CorrespondenceForm.Meta.fields]
+
+    def save_model(self, request, message, form, change):
+        super().save_model(request, message, form, change)
+        record_hand_sent(request, message)
 
     @admin.display(description="Needs attention")
     def attention(self, message):

@@ -16,6 +16,7 @@ from import_export.signals import post_import
 from import_export.tmp_storages import TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
+from returns import roles
 from returns.admin.figure_export import FigureExportMixin
 from returns.admin.verification import VerificationMixin, verify_selected_figures
 from returns.importing import cells, claims
@@ -332,7 +333,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         """Upload -> preview with the reading report -> (read again with other choices)* ->
         confirm. The confirm reads the stored upload with the same choices as the preview."""
         if not (self.has_import_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
+            raise PermissionDenied(roles.refusal(roles.IMPORT_FIGURES, "Importing a force's table"))
         foi_request = get_object_or_404(
             FOIRequest.objects.select_related("force", "campaign"), pk=request_id
         )

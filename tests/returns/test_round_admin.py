@@ -248,14 +248,20 @@ def test_it_delivers_the_flagged_draft_once_the_force_has_an_address(logged_in, 
     )
 
 
-def test_it_links_the_request_page_to_table_import_verification_and_the_board(client, verifier):
-    client.force_login(verifier)
+def test_it_links_the_request_page_to_table_import_verification_and_the_board(
+    client, verifier, caseworker
+):
     foi_request = FOIRequestFactory(received_on=D(2026, 1, 5))
-    FigureFactory(request=foi_request, entered_by=UserFactory(username="casey"))
+    FigureFactory(request=foi_request, entered_by=UserFactory(username="cass"))
+    client.force_login(verifier)
     page = client.get(f"/admin/returns/foirequest/{foi_request.pk}/change/").content.decode()
-    assert f"/admin/returns/figure/import-table/{foi_request.pk}/" in page
     assert f"/returns/requests/{foi_request.pk}/verify/" in page
     assert "/returns/overdue/" in page
+    # Issue 14: a verifier cannot import, so is not offered it (test_walk_defects.py).
+    assert f"/admin/returns/figure/import-table/{foi_request.pk}/" not in page
+    client.force_login(caseworker)
+    page = client.get(f"/admin/returns/foirequest/{foi_request.pk}/change/").content.decode()
+    assert f"/admin/returns/figure/import-table/{foi_request.pk}/" in page
 
 
 def test_it_links_the_campaign_page_to_statistics_and_the_dataset(client, verifier):
