@@ -16,6 +16,10 @@ DISMISS_WARNINGS = "returns.change_plausibilitywarning"
 EXPORT_DATASET = "returns.export_dataset"  # take data out of the app as a file
 VIEW_STATISTICS = "returns.view_statssnapshot"
 PREVIEW_STATISTICS = "returns.view_figure"  # statistics with unverified figures
+# Who a force is (name, codes, nation, regime, kind, active): Administrators only (every
+# `forces` permission); caseworkers edit its addresses and aliases (forces.change_force).
+EDIT_FORCE_DIRECTORY = "forces.edit_force_directory"
+EDIT_FORCE_ADDRESSES = "forces.change_force"
 
 VIEW_EVERYTHING = [
     "forces.view_force",
