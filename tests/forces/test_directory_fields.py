@@ -4,6 +4,7 @@ the list's editable column, and whatever a forged POST says."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from forces.models import Force
@@ -188,3 +189,72 @@ def test_it_lets_a_superuser_edit_the_directory(client):
     response = client.get(change_url(force("Kent Police")))
 
     assert "name" in response.context["adminform"].form.fields
+
+
+# --- The import: caseworkers get the addresses import, never the whole directory entries.
+
+IMPORT = reverse("admin:forces_force_import")
+CONFIRM = reverse("admin:forces_force_process_import")
+DIRECTORY_FILE = (
+    "name,short_name,ons_code,nation,regime,kind,foi_email,active,aliases\n"
+    "Kent Police,Renamed,E23999999,scotland,foisa,special,foi@kent.example,0,Kent\n"
+)
+
+
+def upload(name, text):
+    return SimpleUploadedFile(name, text.encode(), "text/csv")
+
+
+def test_it_offers_a_caseworker_only_the_addresses_import(client, caseworker):
+    kent = directory_of(force("Kent Police"))
+    client.force_login(caseworker)
+
+    page = client.get(IMPORT)
+    forged = client.post(
+        IMPORT, {"import_file": upload("d.csv", DIRECTORY_FILE), "format": "0", "resource": "1"}
+    )
+
+    assert [name for _, name in page.context["form"].fields["resource"].choices] == [
+        "FOI addresses (force, foi_email, alias)"
+    ]
+    assert "resource" in forged.context["form"].errors
+    assert directory_of(force("Kent Police")) == kent
+
+
+def test_it_refuses_a_caseworkers_confirm_forged_for_the_directory_import(client, caseworker):
+    kent = directory_of(force("Kent Police"))
+    client.force_login(caseworker)
+    previewed = client.post(
+        IMPORT,
+        {
+            "import_file": upload("a.csv", "force,foi_email\nKent Police,foi@kent.example\n"),
+            "format": "0",
+            "resource": "0",
+        },
+    )
+    form = previewed.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields}
+
+    response = client.post(CONFIRM, {**data, "resource": "1"})
+
+    assert response.status_code == 403
+    assert directory_of(force("Kent Police")) == kent
+    assert force("Kent Police").foi_email == ""
+
+
+def test_it_lets_an_administrator_import_whole_directory_entries(client, administrator):
+    client.force_login(administrator)
+    previewed = client.post(
+        IMPORT, {"import_file": upload("d.csv", DIRECTORY_FILE), "format": "0", "resource": "1"}
+    )
+    form = previewed.context["confirm_form"]
+
+    client.post(CONFIRM, {name: form[name].value() for name in form.fields})
+
+    kent = Force.objects.get(ons_code="E23999999")
+    assert (kent.name, kent.short_name, kent.nation, kent.active) == (
+        "Kent Police",
+        "Renamed",
+        "scotland",
+        False,
+    )
