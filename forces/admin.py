@@ -27,7 +27,7 @@ DIRECTORY_FIELDS = ("name", "short_name", "ons_code", "nation", "regime", "kind"
 class ForceResource(resources.ModelResource):
     class Meta:
         model = Force
-        name = "Whole directory entries (Administrators)"
+        name = "Whole directory entries"
         import_id_fields = ["name"]
         fields = [
             "name",
