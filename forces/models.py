@@ -44,6 +44,14 @@ class Force(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Caseworkers edit a force's addresses and aliases; who the force is (name, codes,
+        # nation, regime, kind, active) only Administrators (README: Staff roles).
+        permissions = [
+            (
+                "edit_force_directory",
+                "Can edit a force's name, codes, nation, regime, kind and active flag",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ons_code"],

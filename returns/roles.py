@@ -19,6 +19,10 @@ PREVIEW_STATISTICS = "returns.view_figure"  # statistics with unverified figures
 RECORD_RESPONSES = "returns.change_foirequest"
 # django-import-export's import permission (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add").
 IMPORT_FIGURES = "returns.add_figure"
+# Who a force is (name, codes, nation, regime, kind, active): Administrators only (every
+# `forces` permission); caseworkers edit its addresses and aliases (forces.change_force).
+EDIT_FORCE_DIRECTORY = "forces.edit_force_directory"
+EDIT_FORCE_ADDRESSES = "forces.change_force"
 
 VIEW_EVERYTHING = [
     "forces.view_force",

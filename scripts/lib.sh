@@ -44,7 +44,9 @@ ensure_venv() {
     if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
         echo "==> Installing Python packages into .venv"
         .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
-        .venv/bin/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
+        # setuptools' "Editable installation" notice is information only, not a problem.
+        PYTHONWARNINGS="ignore:Editable installation" \
+            .venv/bin/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
         .venv/bin/python -c 'import django, import_export, celery, psycopg, pytest, aiosmtpd' ||
             { echo "error: the Python packages did not install." >&2; return 1; }
         echo "$stamp" >.venv/.installed
