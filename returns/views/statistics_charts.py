@@ -13,6 +13,7 @@ import io
 from functools import partial
 
 from returns import breakdowns
+from returns.formatting import counted, number
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 BLUE, GREY = "#1f5f99", "#a9b4c2"
@@ -95,7 +96,10 @@ def years_chart(payload, period=None):
         bars = axes.bar(labels, [row["total"] for row in rows], color=BLUE)
         axes.bar_label(
             bars,
-            labels=[f"{row['total']:,}\n{row['forces_reporting']} forces" for row in rows],
+            labels=[
+                f"{number(row['total'])}\n{counted(row['forces_reporting'], 'force')}"
+                for row in rows
+            ],
             fontsize=8,
         )
         axes.set_ylabel("Offences")
