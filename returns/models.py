@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Now
+from django.db.models.functions import Concat, Lower, LPad, Now
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -787,6 +787,22 @@ class Figure(models.Model):
             self.verified_at = None
             return True
         return False
+
+
+# Figures as staff read them (returns/breakdowns.py, age_order): each request's periods, the
+# headline total first, then each breakdown's categories in their natural order: whole numbers
+# (single-year ages, stored as "0".."17") by value, so 6 comes before 10; "unknown" after them;
+# then the rest by name. For lists of figures; Figure.Meta.ordering stays as it is.
+CATEGORY_ORDER = models.Case(
+    models.When(
+        category__regex=r"^[0-9]{1,9}$",
+        then=Concat(models.Value("0"), LPad("category", 9, models.Value("0"))),
+    ),
+    models.When(category__iexact="unknown", then=models.Value("1")),
+    default=Concat(models.Value("2"), Lower("category")),
+    output_field=models.CharField(),
+)
+FIGURE_DISPLAY_ORDER = ["request", "period", "breakdown", CATEGORY_ORDER.asc(), "category"]
 
 
 class PlausibilityWarning(models.Model):
