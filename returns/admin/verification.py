@@ -74,7 +74,10 @@ class VerifyConfirmForm(forms.Form):
                 choices=self.DECISIONS, initial=LEAVE, required=False, widget=forms.RadioSelect
             )
             self.fields[f"reason_{warning.pk}"] = forms.CharField(
-                max_length=limit, required=False, label="Reason"
+                max_length=limit,
+                required=False,
+                label="Reason",
+                widget=forms.TextInput(attrs={"aria-label": f"Reason to dismiss: {warning}"}),
             )
 
     def clean(self):
