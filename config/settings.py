@@ -105,11 +105,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Locale: en-GB, Europe/London; dates shown as 23 Nov 2026 / 23/11/2026.
+# --- Locale: en-GB, Europe/London; dates shown as 23 Nov 2026 / 23/11/2026, times on the 24-hour
+# clock (21:08) everywhere: config/formats/en_GB/formats.py overrides Django's "9:06 p.m.".
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from returns.formatting import counted
 from returns.rounding import change_pct, round_half_up
 
 REPORTED, SUPPRESSED = "reported", "suppressed"
@@ -116,12 +117,8 @@ class Breakdown:
 # --- Words shared with the press sentence ----------------------------------------------------
 
 
-def format_number(value):
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
-
-
 def offences(count):
-    return f"{format_number(count)} offence{'' if count == 1 else 's'}"
+    return counted(count, "offence")
 
 
 def listed(items):

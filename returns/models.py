@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Now
+from django.db.models.functions import Concat, Lower, LPad, Now
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from forces.models import Force
@@ -175,6 +176,16 @@ class FOIRequestQuerySet(models.QuerySet):
     def open(self):
         """Sent, with no final response yet: the clock running, or stopped for a clarification."""
         return self.filter(status__in=self.model.OPEN_STATUSES, responded_on__isnull=True)
+
+    def answered(self):
+        """Answered by the force: a final response recorded (status `answered` or
+        `responded_on` set) or figures returned, verified or not (docs/domain.md). What
+        "N of M forces answered" counts, wherever it is shown."""
+        return self.filter(
+            Q(status=self.model.Status.ANSWERED)
+            | Q(responded_on__isnull=False)
+            | Exists(Figure.objects.filter(request_id=OuterRef("pk")))
+        )
 
     def awaiting_response(self):
         """Waiting for a final response against a due date: what the chasing ladder chases.
@@ -781,7 +792,8 @@ class ImportBatch(models.Model):
         verbose_name_plural = "import batches"
 
     def __str__(self):
-        return f"{self.original_name or 'import'} ({self.uploaded_at:%d/%m/%Y %H:%M})"
+        uploaded = timezone.localtime(self.uploaded_at)  # stored in UTC; shown in local time
+        return f"{self.original_name or 'import'} ({uploaded:%d/%m/%Y %H:%M})"
 
 
 class Figure(models.Model):
@@ -939,6 +951,22 @@ class Figure(models.Model):
             self.verified_at = None
             return True
         return False
+
+
+# Figures as staff read them (returns/breakdowns.py, age_order): each request's periods, the
+# headline total first, then each breakdown's categories in their natural order: whole numbers
+# (single-year ages, stored as "0".."17") by value, so 6 comes before 10; "unknown" after them;
+# then the rest by name. For lists of figures; Figure.Meta.ordering stays as it is.
+CATEGORY_ORDER = models.Case(
+    models.When(
+        category__regex=r"^[0-9]{1,9}$",
+        then=Concat(models.Value("0"), LPad("category", 9, models.Value("0"))),
+    ),
+    models.When(category__iexact="unknown", then=models.Value("1")),
+    default=Concat(models.Value("2"), Lower("category")),
+    output_field=models.CharField(),
+)
+FIGURE_DISPLAY_ORDER = ["request", "period", "breakdown", CATEGORY_ORDER.asc(), "category"]
 
 
 class PlausibilityWarning(models.Model):

@@ -47,7 +47,8 @@ from django.db.models import Count, Sum
 
 from forces.models import Under18Population
 from returns import breakdowns
-from returns.breakdowns import CategoryCells, format_number
+from returns.breakdowns import CategoryCells
+from returns.formatting import counted, number
 from returns.models import Figure, FOIRequest
 from returns.periods import period_days, period_start_year
 from returns.rounding import change_pct, round_half_up
@@ -343,16 +344,16 @@ def press_sentence(payload, period):
         return f"No force has reported a total for {period} yet."
     what = payload["measure"].replace("_", " ")
     sentence = (
-        f"Police forces recorded {format_number(row['total'])} {what} in {period}, "
-        f"{format_number(row['per_day'])} a day (figures from {row['forces_reporting']} of "
-        f"{row['forces_asked']} forces, obtained under Freedom of Information)"
+        f"Police forces recorded {number(row['total'])} {what} in {period}, "
+        f"{number(row['per_day'])} a day (figures from {row['forces_reporting']} of "
+        f"{counted(row['forces_asked'], 'force')}, obtained under Freedom of Information)"
     )
     if row["change_pct"] is not None:
         direction = "up" if row["change_pct"] >= 0 else "down"
         sentence += (
-            f", {direction} {format_number(abs(row['change_pct']))}% on the "
-            f"{format_number(row['previous_total'])} recorded in {row['previous_period']} "
-            f"by {row['previous_forces_reporting']} forces"
+            f", {direction} {number(abs(row['change_pct']))}% on the "
+            f"{number(row['previous_total'])} recorded in {row['previous_period']} "
+            f"by {counted(row['previous_forces_reporting'], 'force')}"
         )
     sentence += "."
     for breakdown in breakdowns.SUMMARISED:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("statistics/", statistics_views.statistics_index, name="statistics_index"),
     path("statistics/<slug:slug>/", statistics_views.statistics_page, name="statistics_page"),
     path(
+        "statistics/<slug:slug>/status.json",
+        statistics_views.statistics_status,
+        name="statistics_status",
+    ),
+    path(
         "statistics/<slug:slug>/charts/<str:name>.<str:fmt>",
         statistics_views.statistics_chart,
         name="statistics_chart",

@@ -16,7 +16,7 @@ from import_export.signals import post_import
 from import_export.tmp_storages import TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
-from returns import roles
+from returns import breakdowns, roles
 from returns.admin.figure_export import FigureExportMixin
 from returns.admin.verification import VerificationMixin, verify_selected_figures
 from returns.importing import cells, claims
@@ -25,7 +25,14 @@ from returns.importing.limits import ImportLimits
 from returns.importing.reading import DERIVED_NOTE, Choices
 from returns.importing.resource import FigureResource
 from returns.importing.service import WIDE_BREAKDOWNS, confirm_stored, import_long, import_wide
-from returns.models import Campaign, Figure, FOIRequest, ImportBatch
+from returns.models import (
+    CATEGORY_ORDER,
+    FIGURE_DISPLAY_ORDER,
+    Campaign,
+    Figure,
+    FOIRequest,
+    ImportBatch,
+)
 from returns.periods import normalise_period
 
 
@@ -87,6 +94,34 @@ class VerifiedFilter(admin.SimpleListFilter):
         if self.value() in ("yes", "no"):
             return queryset.filter(verified_at__isnull=self.value() == "no")
         return queryset
+
+
+class BreakdownFilter(admin.SimpleListFilter):
+    """The breakdowns that figures have, by name; the headline total ("") is one of them."""
+
+    title = "breakdown"
+    parameter_name = "breakdown"
+    HEADLINE = "headline"
+
+    def lookups(self, request, model_admin):
+        codes = Figure.objects.order_by("breakdown").values_list("breakdown", flat=True)
+        return [
+            (code or self.HEADLINE, self.label(code))
+            for code in codes.distinct()
+            if code != self.HEADLINE
+        ]
+
+    @staticmethod
+    def label(code):
+        if not code:
+            return "Headline total"
+        entry = breakdowns.get(code)
+        return entry.label if entry else code
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(breakdown="" if self.value() == self.HEADLINE else self.value())
 
 
 class FigureEntryForm(forms.ModelForm):
@@ -179,6 +214,7 @@ class FigureInline(admin.TabularInline):
     fields = ["period", "breakdown", "category", "status", "value", "raw_value", "note"]
     readonly_fields = []
     extra = 0
+    ordering = FIGURE_DISPLAY_ORDER
     template = "admin/returns/figure/inline_tabular.html"
     verbose_name = "figure"
     verbose_name_plural = "figures"
@@ -195,7 +231,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         "force",
         "period",
         "breakdown",
-        "category",
+        "category_display",
         "display_value",
         "status",
         "verified",
@@ -209,9 +245,10 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         "period",
         "status",
         "caveat",
-        "breakdown",
+        BreakdownFilter,
         VerifiedFilter,
     ]
+    ordering = FIGURE_DISPLAY_ORDER
     search_fields = ["request__force__name", "request__force__short_name", "category", "note"]
     list_select_related = ["request__force", "request__campaign", "import_batch"]
     form = FigureEntryForm
@@ -232,6 +269,10 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
     @admin.display(ordering="request__force__name")
     def force(self, figure):
         return figure.request.force
+
+    @admin.display(description="category", ordering=CATEGORY_ORDER)
+    def category_display(self, figure):
+        return figure.category
 
     @admin.display(description="value")
     def display_value(self, figure):

@@ -1,9 +1,14 @@
 """Admin for verification: plausibility warnings (dismiss with a reason), and the pieces the
-figure admin uses (the verify action, its permission, the open-warnings column)."""
+figure admin uses (the verify action with its confirmation page, its permission, the
+open-warnings column)."""
+
+import hashlib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,16 +17,163 @@ from django.utils.html import format_html
 
 from returns import roles
 from returns.models import PlausibilityWarning
-from returns.verification import dismiss_warning, summary, verify_figures
+from returns.verification import authors_of, dismiss_warning, refusal, summary, verify_figures
 
 # --- Pieces for FigureAdmin (returns/admin/figures.py) -------------------------------------
+
+LEAVE, ACKNOWLEDGE, DISMISS = "leave", "acknowledge", "dismiss"
+ACKNOWLEDGED = "Acknowledged on verifying: the figure stands, checked against the force's reply."
+
+
+class VerificationPlan:
+    """What the bulk action would do with the figures selected, worked out afresh on each
+    request: the figures the user may verify (four eyes: returns/verification.py), those
+    left for another person or already verified, and the open warnings on the first."""
+
+    def __init__(self, user, queryset):
+        figures = list(queryset.select_related("request__force", "request__campaign"))
+        pending = [figure for figure in figures if not figure.is_verified]
+        authors = authors_of(pending)
+        self.selected, self.pending = figures, pending
+        self.already_verified = len(figures) - len(pending)
+        self.allowed = [f for f in pending if not refusal(user.pk, f.entered_by_id, authors[f.pk])]
+        self.left_for_others = len(pending) - len(self.allowed)
+        self.warnings = list(
+            PlausibilityWarning.objects.filter(
+                figure__in=self.allowed, dismissed_at__isnull=True
+            ).select_related("figure__request__force")
+        )
+
+    @property
+    def token(self):
+        """Names exactly what the confirmation page showed: the figures and the warnings."""
+        ids = [f"f{figure.pk}" for figure in self.allowed] + [f"w{w.pk}" for w in self.warnings]
+        return hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()
+
+    @property
+    def forces(self):
+        return sorted({str(figure.request.force) for figure in self.allowed})
+
+
+class VerifyConfirmForm(forms.Form):
+    """One decision per open warning: leave its figure unverified (the default), acknowledge
+    it (the figure stands), or dismiss it with a reason."""
+
+    DECISIONS = [
+        (LEAVE, "Leave the figure unverified"),
+        (ACKNOWLEDGE, "Acknowledge: the figure stands"),
+        (DISMISS, "Dismiss with a reason"),
+    ]
+
+    def __init__(self, warnings, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = warnings
+        limit = PlausibilityWarning._meta.get_field("dismissal_reason").max_length
+        for warning in warnings:
+            self.fields[f"decision_{warning.pk}"] = forms.ChoiceField(
+                choices=self.DECISIONS, initial=LEAVE, required=False, widget=forms.RadioSelect
+            )
+            self.fields[f"reason_{warning.pk}"] = forms.CharField(
+                max_length=limit,
+                required=False,
+                label="Reason",
+                widget=forms.TextInput(attrs={"aria-label": f"Reason to dismiss: {warning}"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for warning in self.warnings:
+            if (
+                data.get(f"decision_{warning.pk}") == DISMISS
+                and not (data.get(f"reason_{warning.pk}") or "").strip()
+            ):
+                self.add_error(f"reason_{warning.pk}", "Give a reason for dismissing the warning.")
+        return data
+
+    def rows(self):
+        """(warning, its decision field, its reason field), for the page."""
+        return [
+            (warning, self[f"decision_{warning.pk}"], self[f"reason_{warning.pk}"])
+            for warning in self.warnings
+        ]
+
+    def decisions(self):
+        """(warning, decision, reason) of each warning."""
+        data = self.cleaned_data
+        for warning in self.warnings:
+            decision = data.get(f"decision_{warning.pk}") or LEAVE
+            yield warning, decision, (data.get(f"reason_{warning.pk}") or "").strip()
 
 
 @admin.action(description="Verify selected figures", permissions=["verify"])
 def verify_selected_figures(modeladmin, request, queryset):
-    verified, refused = verify_figures(request.user, queryset.select_related("request"))
-    level = messages.SUCCESS if verified and not refused else messages.WARNING
-    modeladmin.message_user(request, f"{summary(verified, refused)}.", level)
+    """A confirmation page first: how many figures, and each open plausibility warning on them
+    to dismiss (with a reason) or acknowledge. Only its confirm verifies, and never a figure
+    whose warning was left open. A POST without the confirmation verifies nothing."""
+    plan = VerificationPlan(request.user, queryset)
+    if not plan.allowed:
+        modeladmin.message_user(request, f"Nothing to verify: {_summary(plan)}.", messages.WARNING)
+        return None
+    confirming = request.POST.get("confirmed") == "yes"
+    form = VerifyConfirmForm(plan.warnings, request.POST if confirming else None)
+    if confirming and request.POST.get("selection") != plan.token:
+        modeladmin.message_user(
+            request,
+            "The selected figures or their warnings changed since you confirmed: nothing was "
+            "verified. Check them again.",
+            messages.WARNING,
+        )
+        form = VerifyConfirmForm(plan.warnings)
+    elif confirming and form.is_valid():
+        verify_confirmed(modeladmin, request, plan, form)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "title": "Verify the selected figures?",
+        "plan": plan,
+        "form": form,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        "select_across": request.POST.get("select_across") == "1",
+        "selected_ids": [figure.pk for figure in plan.selected],
+    }
+    return TemplateResponse(request, "admin/returns/figure/verify_confirm.html", context)
+
+
+def _summary(plan):
+    parts = []
+    if plan.already_verified:
+        parts.append(f"{plan.already_verified} already verified")
+    if plan.left_for_others:
+        parts.append(f"{plan.left_for_others} you entered, imported or changed")
+    return "; ".join(parts) or "no figures selected"
+
+
+def verify_confirmed(modeladmin, request, plan, form):
+    """Dismiss or acknowledge the warnings as decided, then verify the figures with none left
+    open, all in one transaction: a refusal undoes it all."""
+    left_open = set()
+    try:
+        with transaction.atomic():
+            for warning, decision, reason in form.decisions():
+                if decision == LEAVE:
+                    left_open.add(warning.figure_id)
+                else:
+                    dismiss_warning(
+                        request.user, warning, reason if decision == DISMISS else ACKNOWLEDGED
+                    )
+            # The figures left for another person go in too, for verify_figures to refuse and
+            # the summary to count.
+            cleared = [figure for figure in plan.pending if figure.pk not in left_open]
+            verified, refused = verify_figures(request.user, cleared)
+    except (PermissionError, ValueError) as error:
+        modeladmin.message_user(request, f"Nothing was verified: {error}", messages.ERROR)
+        return
+    words = summary(verified, refused)
+    if left_open:
+        words += f"; {len(left_open)} left unverified with an open plausibility warning"
+    level = messages.SUCCESS if verified and not refused and not left_open else messages.WARNING
+    modeladmin.message_user(request, f"{words}.", level)
 
 
 class VerificationMixin:

@@ -7,7 +7,7 @@ For the FOI request change page, outside the change form (the panel posts its ow
 from django import template
 
 from returns import roles
-from returns.models import Correspondence
+from returns.models import FIGURE_DISPLAY_ORDER, Correspondence
 from returns.verification import REFUSAL_SINGULAR, authors_of, refusal
 
 register = template.Library()
@@ -17,7 +17,9 @@ register = template.Library()
 def verify_panel(context, foi_request):
     user = context["request"].user
     figures = list(
-        foi_request.figures.select_related("entered_by", "verified_by").prefetch_related("warnings")
+        foi_request.figures.select_related("entered_by", "verified_by")
+        .prefetch_related("warnings")
+        .order_by(*FIGURE_DISPLAY_ORDER)
     )
     unverified = [figure for figure in figures if not figure.is_verified]
     authors = authors_of(unverified)

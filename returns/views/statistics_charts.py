@@ -13,6 +13,7 @@ import io
 from functools import partial
 
 from returns import breakdowns
+from returns.formatting import counted, number
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 BLUE, GREY = "#1f5f99", "#a9b4c2"
@@ -37,6 +38,13 @@ def _chart(title, width=8, height=4.5):
     return chart, axes
 
 
+def _thousands(axis):
+    """Counts on a value axis written as everywhere else: "2,000" (returns/formatting.py)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: number(int(value))))
+
+
 def _note_empty(axes, text):
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color="grey")
 
@@ -56,11 +64,13 @@ def breakdown_chart(breakdown, payload, extras, period):
         axes.barh(range(len(bars)), [value for _, value in bars], color=BLUE)
         axes.set_yticks(range(len(bars)), labels, fontsize=8)
         axes.set_xlabel("Offences")
+        _thousands(axes.xaxis)
     else:
         axes.bar(range(len(bars)), [value for _, value in bars], color=BLUE)
         axes.set_xticks(range(len(bars)), labels)
         axes.set_xlabel(spec.axis_label)
         axes.set_ylabel("Offences")
+        _thousands(axes.yaxis)
     return chart
 
 
@@ -81,6 +91,7 @@ def forces_chart(payload, period):
         )
         axes.set_yticks(list(positions), [row["force"] for row in rows], fontsize=8)
         axes.set_xlabel("Offences")
+        _thousands(axes.xaxis)
         axes.legend(loc="lower right", frameon=False)
     else:
         _note_empty(axes, "No force has reported a total")
@@ -95,10 +106,14 @@ def years_chart(payload, period=None):
         bars = axes.bar(labels, [row["total"] for row in rows], color=BLUE)
         axes.bar_label(
             bars,
-            labels=[f"{row['total']:,}\n{row['forces_reporting']} forces" for row in rows],
+            labels=[
+                f"{number(row['total'])}\n{counted(row['forces_reporting'], 'force')}"
+                for row in rows
+            ],
             fontsize=8,
         )
         axes.set_ylabel("Offences")
+        _thousands(axes.yaxis)
         axes.margins(y=0.2)
     else:
         _note_empty(axes, "No force has reported a total")

@@ -89,7 +89,11 @@ def test_it_shows_a_caseworker_the_directory_fields_read_only(client, caseworker
     response = client.get(change_url(kent))
 
     assert response.status_code == 200
-    assert set(response.context["adminform"].form.fields) == {"foi_email", "mail_domains", "aliases"}
+    assert set(response.context["adminform"].form.fields) == {
+        "foi_email",
+        "mail_domains",
+        "aliases",
+    }
     assert set(response.context["adminform"].readonly_fields) == set(DIRECTORY)
     text = response.content.decode()
     assert "Kent Police" in text

@@ -54,7 +54,8 @@ def test_it_shows_sorts_and_draws_in_a_browser(
     browser.get(live_server.url + reverse("returns:statistics_page", args=[campaign.slug]))
 
     assert browser.find_element(By.ID, "total").text == "5,653"
-    assert browser.find_element(By.ID, "coverage").text == "39 of 43 forces answered"
+    assert browser.find_element(By.ID, "reporting").text == "from 39 forces"
+    assert browser.find_element(By.ID, "coverage").text == "42 of 43 forces answered"
     assert browser.find_element(By.ID, "per-day").text == "15.5"
     chart = browser.find_element(By.CSS_SELECTOR, "#chart-ages img")
     WebDriverWait(browser, 20).until(
@@ -75,3 +76,30 @@ def test_it_shows_sorts_and_draws_in_a_browser(
     assert heading.get_attribute("aria-sort") == "descending"
     assert first_force().startswith("Northumbria Police")  # 323, the largest total
     assert ascending != first_force()
+
+
+def test_it_updates_itself_when_the_statistics_are_recomputed(
+    django_db_serialized_rollback, live_server, browser, caseworker, verifier, monkeypatch
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    campaign = press_round(caseworker, verifier)  # never computed: out of date
+    asked = []
+    monkeypatch.setattr(snapshots, "_enqueue", asked.append)  # no worker here: recomputed below
+    log_in(browser, live_server, caseworker)
+    browser.get(live_server.url + reverse("returns:statistics_page", args=[campaign.slug]))
+    banner = browser.find_element(By.ID, "stale-banner")
+    assert "being computed now" in banner.text and "updates itself" in banner.text
+    assert not browser.find_elements(By.ID, "total")
+
+    snapshots.recompute(campaign.pk)  # what the worker does
+
+    WebDriverWait(browser, 30).until(
+        lambda driver: (
+            [element.text for element in driver.find_elements(By.ID, "total")] == ["5,653"]
+        )
+    )
+    assert not browser.find_elements(By.ID, "stale-banner")
+    assert browser.find_element(By.ID, "coverage").text == "42 of 43 forces answered"
+    assert asked == [campaign.pk]  # the page asked for the recompute, once

@@ -26,12 +26,13 @@ def test_it_shows_the_headline_figures_in_words(client, caseworker, campaign):
     client.force_login(caseworker)
     page = client.get(page_url(campaign)).content.decode()
     assert "5,653" in page
-    assert "39 of 43 forces answered" in page
+    assert "from 39 forces" in page  # reporting a verified total
+    assert "42 of 43 forces answered" in page  # a final response or figures (issue 14)
     assert "15.5" in page
     assert "+44.8%" in page  # on last year
     assert "+41.8%" in page  # like for like
     assert "5,653 online child sexual offences in 2016/17, 15.5 a day" in page
-    assert "Northumbria Police" in page and "229.6%" in page
+    assert "Northumbria Police" in page and "+229.6%" in page
     assert "Out of date" not in page
 
 
@@ -65,7 +66,8 @@ def test_it_shows_an_earlier_period_on_request(client, caseworker, campaign):
     client.force_login(caseworker)
     page = client.get(page_url(campaign, period="2015/16")).content.decode()
     assert "3,903" in page
-    assert "39 of 43 forces answered" in page
+    assert "from 39 forces" in page
+    assert "42 of 43 forces answered" in page
     assert "no previous period" in page
 
 

@@ -1,5 +1,7 @@
 """The "Verify selected figures" action in the figures list: roles and four eyes."""
 
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -27,12 +29,13 @@ def figures(caseworker, administrator):
 
 
 def run_action(client, user, figures):
+    """The action, then its confirmation page's "Yes" (issue 14: the action alone asks first)."""
     client.force_login(user)
-    return client.post(
-        reverse(CHANGELIST),
-        {"action": "verify_selected_figures", ACTION_CHECKBOX_NAME: [f.pk for f in figures]},
-        follow=True,
-    )
+    selected = {"action": "verify_selected_figures", ACTION_CHECKBOX_NAME: [f.pk for f in figures]}
+    page = client.post(reverse(CHANGELIST), selected)
+    token = re.search(r'name="selection" value="([0-9a-f]+)"', page.content.decode())
+    confirmed = {"confirmed": "yes", "selection": token.group(1) if token else ""}
+    return client.post(reverse(CHANGELIST), selected | confirmed, follow=True)
 
 
 def test_it_verifies_others_figures_and_says_what_it_left(client, administrator, figures):
