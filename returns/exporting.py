@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from forces.models import Force
 from returns.models import Correspondence, Figure
-from returns.spreadsheet_safety import neutralise
+from returns.spreadsheet_safety import neutralise, neutralised_cells
 
 COLUMNS = {
     "force": "The police force (directory name).",
@@ -125,9 +125,9 @@ NATIONS = {code: str(label) for code, label in Force.Nation.choices}
 
 def figure_row(record, replies, suppress_below=None, local_times=None):
     """The tidy row of one figure from its record (the fields of `record_fields`, in order)."""
-    (request_id, force, ons_code, nation, period, measure, breakdown, category, status) = record[:9]
-    (value, raw_value, note, reference, responded_on, batch_name, batch_file) = record[9:16]
-    verified_by, verified_at = record[16:18]
+    (request_id, force, ons_code, nation, period, measure, breakdown, category, status,
+     value, raw_value, note, reference, responded_on, batch_name, batch_file,
+     verified_by, verified_at, _count) = record  # fmt: skip
     source = batch_name or (os.path.basename(batch_file) if batch_file else "")
     return {
         "force": force,
@@ -149,7 +149,10 @@ def figure_row(record, replies, suppress_below=None, local_times=None):
 
 
 def london_time(moment, seen):
+    """timezone.localtime(moment), remembered in `seen` (kept small)."""
     if moment not in seen:
+        if len(seen) >= 1000:
+            seen.clear()
         seen[moment] = timezone.localtime(moment)
     return seen[moment]
 
@@ -201,7 +204,7 @@ def csv_chunks(dataset):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for count, row in enumerate(dataset.rows, 1):
-        writer.writerow([neutralise(text_cell(cell)) for cell in cells(row)])
+        writer.writerow(neutralised_cells(cells(row), other=text_cell))
         if count % CHUNK == 0:
             yield taken(buffer)
     yield taken(buffer)
@@ -232,7 +235,8 @@ def json_chunks(dataset):
     head = '{\n "about": ' + about_text + ',\n "figures": ['
     pieces, separator = [head], "\n"
     for count, row in enumerate(dataset.rows, 1):
-        pieces.append(separator + JSON_ROW % tuple(json_text(cell) for cell in cells(row)))
+        texts = [encode_json_string(c) if c.__class__ is str else json_text(c) for c in cells(row)]
+        pieces.append(separator + JSON_ROW % tuple(texts))
         separator = ",\n"
         if count % CHUNK == 0:
             yield "".join(pieces).encode("utf-8")
@@ -251,8 +255,10 @@ JSON_ROW = (
 
 def json_text(value):
     """`value` as json.dumps writes it (strings as with ensure_ascii=False, dates as ISO)."""
-    if value.__class__ is str:
+    if isinstance(value, str):
         return encode_json_string(value)
+    if value is None:
+        return "null"
     if isinstance(value, datetime.date):
         return encode_json_string(text_cell(value))
     return json.dumps(value)

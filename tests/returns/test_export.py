@@ -6,8 +6,8 @@ import json
 
 import openpyxl
 import pytest
-from openpyxl.utils.escape import unescape
 from django.core.files.base import ContentFile
+from openpyxl.utils.escape import unescape
 
 from returns.exporting import COLUMNS, ExportError, build_dataset, render
 from returns.models import Correspondence, Figure, ImportBatch
