@@ -87,8 +87,7 @@ def dataset_file(campaign, format, suppress_below):
     """The dataset as it is written: CSV and JSON streamed as the rows are read; a format
     written to a file (XLSX) built in a temporary file, sent, and gone when the response is
     closed."""
-    export_format = exporting.FORMATS[format]
-    dataset = exporting.build_dataset(campaign, suppress_below)
+    export_format, dataset = exporting.prepare(campaign, format, suppress_below)
     name = exporting.file_name(campaign, format)
     if export_format.chunks:
         response = StreamingHttpResponse(

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from returns.exporting import FORMATS, ExportError, build_dataset, export_format
+from returns.exporting import FORMATS, ExportError, prepare
 from returns.models import Campaign
 
 
@@ -28,13 +28,12 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError(f"No campaign with slug {slug!r}.")
         try:
-            writer = export_format(format.lower())
-            dataset = build_dataset(campaign, suppress_below)
+            export_format, dataset = prepare(campaign, format.lower(), suppress_below)
         except ExportError as error:
             raise CommandError(str(error)) from None
         path = Path(output)
         try:
-            write_whole(path, lambda stream: writer.write(dataset, stream))
+            write_whole(path, lambda stream: export_format.write(dataset, stream))
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
         self.stdout.write(f"Wrote the verified dataset of {campaign.slug} to {path}.")
