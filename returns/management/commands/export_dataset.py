@@ -42,6 +42,10 @@ class Command(BaseCommand):
 def write_whole(path, write):
     """`write(stream)` to `path` as the rows are read, through a file beside it renamed when
     done: a failure midway leaves no half-written file (and any earlier file as it was)."""
+    if path.exists() and not path.is_file():  # a device or a pipe (/dev/stdout): straight in
+        with path.open("wb") as stream:
+            write(stream)
+        return
     partial = path.with_name(f".{path.name}.partial")
     try:
         with partial.open("wb") as stream:
