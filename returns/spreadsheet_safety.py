@@ -21,6 +21,20 @@ def neutralise(cell):
     return cell
 
 
+FIRST_CHARACTERS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
+
+
+def neutralised_cells(cells, other=None):
+    """`neutralise` over a list of cells: the same rule, at the speed a million-row file needs.
+    `other`, if given, turns each cell that is not text into what is written instead."""
+    if other is None:
+        return ["'" + c if isinstance(c, str) and c[:1] in FIRST_CHARACTERS else c for c in cells]
+    return [
+        ("'" + c if c[:1] in FIRST_CHARACTERS else c) if isinstance(c, str) else other(c)
+        for c in cells
+    ]
+
+
 def neutralised(dataset):
     """A copy of a tablib dataset with every cell, headers included, through `neutralise`."""
     headers = [neutralise(header) for header in dataset.headers] if dataset.headers else None

@@ -17,7 +17,9 @@ The rule, everywhere (admin action, request page, `verify_returns`):
 """
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from returns import history
@@ -110,27 +112,26 @@ def can_verify(user, figure):
 def verify_figures(user, figures):
     """Verify each unverified figure `user` may verify.
 
-    Returns (verified, refused): lists of figures; each refused figure carries `.refusal`
-    (OWN, or CHANGED_WHILE_CHECKING when someone altered it since it was loaded). Figures
-    already verified are left as they are, in neither list. History sees the change (a row
-    per figure, by `user`), and each campaign touched is told its data changed, once.
+    `figures`: Figure instances, or a queryset of them (read here with only the fields the
+    check needs). Returns (verified, refused): lists of figures; each refused figure carries
+    `.refusal` (OWN, or CHANGED_WHILE_CHECKING when someone altered it since it was loaded).
+    Figures already verified are left as they are, in neither list. History sees the change (a
+    row per figure, by `user`), and each campaign touched is told its data changed, once.
     """
     if is_command_line_account(user):
         raise PermissionError("The command-line import account never verifies figures.")
-    pending = [figure for figure in figures if not figure.is_verified]
-    authors = authors_of(pending)
+    pending = unverified(figures)
+    authored = authored_by(user, pending)
     now = timezone.now()
     allowed, refused = [], []
     for figure in pending:
-        figure.refusal = refusal(user.pk, figure.entered_by_id, authors[figure.pk])
+        figure.refusal = OWN if figure.pk in authored or figure.entered_by_id == user.pk else None
         (refused if figure.refusal else allowed).append(figure)
     verified = []
     with transaction.atomic():
         for start in range(0, len(allowed), CHUNK):
-            chunk = allowed[start : start + CHUNK]
-            unchanged, changed = lock_unchanged(chunk)
+            unchanged, changed = stamp_unchanged(allowed[start : start + CHUNK], user, now)
             refused += changed
-            stamp(unchanged, user, now)
             verified += unchanged
         request_ids = {figure.request_id for figure in verified}
         for campaign in Campaign.objects.filter(requests__in=request_ids).distinct():
@@ -139,35 +140,74 @@ def verify_figures(user, figures):
 
 
 CHUNK = 5000
+CHECKED_COLUMNS = [Figure._meta.get_field(name).column for name in Figure.CHECKED_FIELDS]
 
 
-def lock_unchanged(figures):
-    """Lock the rows; split them into (still as loaded and unverified, changed meanwhile)."""
-    fields = ["pk", "verified_at", *Figure.CHECKED_FIELDS]
-    rows = Figure.objects.filter(pk__in=[figure.pk for figure in figures]).select_for_update()
-    current = {row[0]: row for row in rows.values_list(*fields)}
-    unchanged, changed = [], []
-    for figure in figures:
-        row = current.get(figure.pk)
-        as_loaded = (figure.pk, None, *figure._checked_values().values())
-        if row == as_loaded:
-            unchanged.append(figure)
-        else:
-            figure.refusal = CHANGED_WHILE_CHECKING
-            changed.append(figure)
-    return unchanged, changed
+def unverified(figures):
+    if isinstance(figures, QuerySet):
+        # Plain rows' worth of each figure: no joined request, no timestamps to convert.
+        needed = {"entered_by", "verified_at", *Figure.CHECKED_FIELDS} - {"request_id"}
+        figures = figures.filter(verified_at__isnull=True).select_related(None)
+        figures = figures.only("request", *needed)
+    return [figure for figure in figures if not figure.is_verified]
 
 
-def stamp(figures, user, now):
-    """One UPDATE for the rows (all get the same stamp), and their history rows (one path for
-    all figure history: returns.history.record)."""
-    ids = [figure.pk for figure in figures]
-    Figure.objects.filter(pk__in=ids).update(verified_by=user, verified_at=now)
-    for figure in figures:
-        figure.verified_by, figure.verified_at = user, now
+def authored_by(user, figures):
+    """The ids of `figures` that `user` entered, imported or changed (their authors, as in
+    `authors_of`, asked of one user), in a query per CHUNK figures."""
+    authored = set()
+    changed = Figure.history.filter(id=OuterRef("pk"), verified_at__isnull=True, history_user=user)
+    for start in range(0, len(figures), CHUNK):
+        ids = [figure.pk for figure in figures[start : start + CHUNK]]
+        among = history.ids_in(Figure._meta.pk.column, ids, table=Figure._meta.db_table)
+        among = RawSQL(*among, output_field=BooleanField())
+        authored.update(
+            Figure.objects.filter(among)
+            .filter(Q(entered_by=user) | Q(import_batch__uploaded_by=user) | Exists(changed))
+            .values_list("pk", flat=True)
+        )
+    return authored
+
+
+def stamp_unchanged(figures, user, now):
+    """Stamp the figures verified by `user` at `now`, each only if still unverified and as
+    loaded: one UPDATE ... RETURNING (which locks the rows) and their history rows (one path
+    for all figure history: returns.history.record). Returns (stamped, changed meanwhile); a
+    changed one is unstamped again in the same transaction, so nobody ever sees it verified."""
+    where, params = history.ids_in(Figure._meta.pk.column, [figure.pk for figure in figures])
+    table = connection.ops.quote_name(Figure._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in CHECKED_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET verified_by_id = %s, verified_at = %s "
+            f"WHERE {where} AND verified_at IS NULL RETURNING id, {columns}",
+            [user.pk, connection.ops.adapt_datetimefield_value(now), *params],
+        )
+        current = {row[0]: row[1:] for row in cursor.fetchall()}
+        stamped, changed = [], []
+        for figure in figures:
+            if current.get(figure.pk) == tuple(figure._checked_values().values()):
+                figure.verified_by, figure.verified_at = user, now
+                stamped.append(figure)
+            else:
+                figure.refusal = CHANGED_WHILE_CHECKING
+                changed.append(figure)
+        unstamp = [figure.pk for figure in changed if figure.pk in current]
+        if unstamp:
+            where, params = history.ids_in(Figure._meta.pk.column, unstamp)
+            cursor.execute(
+                f"UPDATE {table} SET verified_by_id = NULL, verified_at = NULL WHERE {where}",
+                params,
+            )
     history.record(
-        Figure, ids, history_type=history.CHANGED, user=user, reason="Verified", when=now
+        Figure,
+        [figure.pk for figure in stamped],
+        history_type=history.CHANGED,
+        user=user,
+        reason="Verified",
+        when=now,
     )
+    return stamped, changed
 
 
 def summary(verified, refused):

@@ -77,7 +77,9 @@ def board(today: date) -> list[tuple]:
     clocks = {}
     grouped = {}
     for foi_request in requests:
-        clock = clocks.setdefault(foi_request.regime, stages.Clock(foi_request.regime))
+        if foi_request.regime not in clocks:
+            clocks[foi_request.regime] = stages.Clock(foi_request.regime)
+        clock = clocks[foi_request.regime]
         grouped.setdefault(foi_request.campaign, []).append(board_row(foi_request, today, clock))
     return list(grouped.items())
 
@@ -94,14 +96,14 @@ def board_row(foi_request, today, clock) -> BoardRow:
         last_contact=max((letter.date for letter in letters), default=None),
         next_kind=stage.next_step.kind if stage.next_step else None,
         next_on=stage.next_step.on if stage.next_step else None,
-        can_send=_can_send(foi_request, today),
+        can_send=_can_send(foi_request, today, clock),
         needs_attention=[letter.needs_attention for letter in letters if letter.needs_attention],
     )
 
 
-def _can_send(foi_request, today):
+def _can_send(foi_request, today, clock):
     try:
-        chasing.choose_step(foi_request, today, early=True)
+        chasing.choose_step(foi_request, today, early=True, clock=clock)
     except chasing.NoStepToTake:
         return False
     return True

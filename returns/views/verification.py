@@ -1,9 +1,11 @@
 """Staff pages for verification: verify a request's figures from its page; download datasets."""
 
+import tempfile
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
@@ -67,12 +69,8 @@ def dataset_download(request, slug):
     campaign = get_object_or_404(Campaign, slug=slug)
     form = DatasetForm(request.GET if "format" in request.GET else None)
     if form.is_valid():
-        format = form.cleaned_data["format"]
-        content = exporting.render(campaign, format, form.cleaned_data["suppress_below"])
-        response = HttpResponse(content, content_type=exporting.FORMATS[format].content_type)
-        name = exporting.file_name(campaign, format)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        options = form.cleaned_data
+        return dataset_file(campaign, options["format"], options["suppress_below"])
     figures = Figure.objects.filter(request__campaign=campaign)
     context = {
         **admin.site.each_context(request),
@@ -83,3 +81,23 @@ def dataset_download(request, slug):
         "total": figures.count(),
     }
     return TemplateResponse(request, "returns/dataset_download.html", context)
+
+
+def dataset_file(campaign, format, suppress_below):
+    """The dataset as it is written: CSV and JSON streamed as the rows are read; a format
+    written to a file (XLSX) built in a temporary file, sent, and gone when the response is
+    closed."""
+    export_format, dataset = exporting.prepare(campaign, format, suppress_below)
+    name = exporting.file_name(campaign, format)
+    if export_format.chunks:
+        response = StreamingHttpResponse(
+            export_format.chunks(dataset), content_type=export_format.content_type
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    built = tempfile.TemporaryFile()
+    export_format.write(dataset, built)
+    built.seek(0)
+    return FileResponse(
+        built, as_attachment=True, filename=name, content_type=export_format.content_type
+    )

@@ -1,12 +1,14 @@
 """export_dataset SLUG --format csv|xlsx|json -o FILE: the command-line contract."""
 
 import csv
+import dataclasses
 import json
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from returns import exporting
 from returns.verification import verify_figures
 from tests.factories import FigureFactory, FOIRequestFactory
 
@@ -84,3 +86,20 @@ def test_it_fails_clearly_on_a_path_it_cannot_write(campaign, tmp_path):
 
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("export_dataset", campaign.slug, "--format", "csv", "-o", str(output))
+
+
+def test_it_leaves_no_half_written_file_when_writing_fails(campaign, tmp_path, monkeypatch):
+    output = tmp_path / "dataset.csv"
+    output.write_text("yesterday's file")
+
+    def fails_midway(dataset, stream):
+        stream.write(b"force,ons_code\r\n")
+        raise OSError(28, "No space left on device")
+
+    failing = dataclasses.replace(exporting.FORMATS["csv"], write=fails_midway)
+    monkeypatch.setitem(exporting.FORMATS, "csv", failing)
+
+    with pytest.raises(CommandError, match="No space left on device"):
+        call_command("export_dataset", campaign.slug, "--format", "csv", "-o", str(output))
+    assert output.read_text() == "yesterday's file"
+    assert list(tmp_path.glob(".*.partial")) == []

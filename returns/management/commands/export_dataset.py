@@ -1,10 +1,11 @@
 """export_dataset SLUG --format csv|xlsx|json -o FILE [--suppress-below N]: the verified dataset."""
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from returns.exporting import FORMATS, ExportError, render
+from returns.exporting import FORMATS, ExportError, prepare
 from returns.models import Campaign
 
 
@@ -27,12 +28,28 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError(f"No campaign with slug {slug!r}.")
         try:
-            content = render(campaign, format.lower(), suppress_below)
+            export_format, dataset = prepare(campaign, format.lower(), suppress_below)
         except ExportError as error:
             raise CommandError(str(error)) from None
         path = Path(output)
         try:
-            path.write_bytes(content)
+            write_whole(path, lambda stream: export_format.write(dataset, stream))
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
         self.stdout.write(f"Wrote the verified dataset of {campaign.slug} to {path}.")
+
+
+def write_whole(path, write):
+    """`write(stream)` to `path` as the rows are read, through a file beside it renamed when
+    done: a failure midway leaves no half-written file (and any earlier file as it was)."""
+    if path.exists() and not path.is_file():  # a device or a pipe (/dev/stdout): straight in
+        with path.open("wb") as stream:
+            write(stream)
+        return
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as stream:
+            write(stream)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
