@@ -160,6 +160,12 @@ def record_hand_entry(figure, user, changed):
 class FigureInlineFormSet(forms.BaseInlineFormSet):
     user = None
 
+    def add_fields(self, form, index):
+        """A tabular row's fields have no label of their own: each gets its column's name."""
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
     def save(self, commit=True):
         for form in self.forms:
             if form.has_changed() and form not in self.deleted_forms:
@@ -189,6 +195,16 @@ class FigureInline(admin.TabularInline):
 
 
 # --- The figures list.
+class BreakdownFilter(admin.AllValuesFieldListFilter):
+    """The empty breakdown is the headline total (docs/file-formats.md): it says so."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "":
+                choice["display"] = "Headline total"
+            yield choice
+
+
 @admin.register(Figure)
 class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, SimpleHistoryAdmin):
     list_display = [
@@ -209,7 +225,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         "period",
         "status",
         "caveat",
-        "breakdown",
+        ("breakdown", BreakdownFilter),
         VerifiedFilter,
     ]
     search_fields = ["request__force__name", "request__force__short_name", "category", "note"]
