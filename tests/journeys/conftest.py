@@ -27,6 +27,13 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fresh_screenshots():
+    """Only this run's screenshots in the folder, none left from an earlier one."""
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+
+
 @pytest.fixture
 def open_browser(tmp_path):
     """Opens a new Chromium, with its own profile and download folder, for each call."""
@@ -80,7 +87,7 @@ def log_in(driver, live_server, user):
     driver.get(live_server.url + "/admin/login/")
     wait_for(driver, "#id_username").send_keys(user.username)
     driver.find_element("css selector", "#id_password").send_keys(PASSWORD)
-    driver.find_element("css selector", "#login-form input[type=submit]").click()
+    click_through(driver, driver.find_element("css selector", "#login-form input[type=submit]"))
     wait_for(driver, "#user-tools")
 
 
@@ -91,3 +98,12 @@ def screenshot(driver, step):
     driver.set_window_size(1400, min(max(height, 1000), 6000))
     driver.save_screenshot(str(SCREENSHOTS / f"{step}.png"))
     driver.set_window_size(1400, 1000)
+
+
+def click_through(driver, element, timeout=15):
+    """Clicks a link or button that loads a page, and waits until the old page is gone."""
+    from selenium.webdriver.support import expected_conditions as gone
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element.click()
+    WebDriverWait(driver, timeout).until(gone.staleness_of(element))

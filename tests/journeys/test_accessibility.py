@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from returns import snapshots
 from returns.importing.service import import_long
-from tests.journeys.conftest import log_in, needs_chromium, wait_for
+from tests.journeys.conftest import click_through, log_in, needs_chromium, wait_for
 from tests.returns.files.helpers import HERE as FILES
 from tests.returns.files.helpers import csv_bytes, make_campaign
 
@@ -90,7 +90,9 @@ def test_it_finds_no_serious_accessibility_violation_on_the_staff_pages(
         live_server.url + reverse("admin:returns_figure_import_table", args=[foi_request.pk])
     )
     wait_for(browser, "#id_table").send_keys(str(FILES / "northumbria_ages.csv"))
-    browser.find_element("css selector", "#content input[type=submit][value=Preview]").click()
+    click_through(
+        browser, browser.find_element("css selector", "#content input[type=submit][value=Preview]")
+    )
     wait_for(browser, "input[name=confirm]")
     found += described("force-table import preview", axe_violations(browser))
 

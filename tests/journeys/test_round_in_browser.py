@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from returns import snapshots
 from returns.models import Campaign, Figure
-from tests.journeys.conftest import log_in, needs_chromium, screenshot, wait_for, wait_until
+from tests.journeys.conftest import (
+    click_through,
+    log_in,
+    needs_chromium,
+    screenshot,
+    wait_for,
+    wait_until,
+)
 from tests.returns.files.helpers import HERE as FILES
 
 pytestmark = [needs_chromium, pytest.mark.browser]
@@ -53,7 +60,7 @@ def test_it_walks_the_round_from_an_empty_campaign_to_a_downloaded_dataset(
     assert sorted(box.get_attribute("value") for box in checked) == ["england", "wales"]
     ada.find_element("id", "id_sent_on").send_keys("2026-01-05")
     screenshot(ada, "02-campaign-form")
-    ada.find_element("css selector", "input[name=_continue]").click()
+    click_through(ada, ada.find_element("css selector", "input[name=_continue]"))
     campaign = wait_until(ada, lambda: Campaign.objects.filter(slug__startswith="online").first())
     asked = campaign.requests.count()
     assert asked == 43  # the active forces of England and Wales
@@ -67,16 +74,20 @@ def test_it_walks_the_round_from_an_empty_campaign_to_a_downloaded_dataset(
     log_in(casey, live_server, caseworker)
     northumbria = campaign.requests.get(force__name="Northumbria Police")
     casey.get(url + reverse("admin:returns_campaign_change", args=[campaign.pk]))
-    wait_for(casey, f"#board-request-{northumbria.pk} th a").click()
+    click_through(casey, wait_for(casey, f"#board-request-{northumbria.pk} th a"))
     assert "Northumbria Police" in wait_for(casey, "#content").text
     assert "Change FOI request" in casey.find_element("css selector", "#content h1").text
     screenshot(casey, "04-caseworker-request-page")
-    casey.find_element("css selector", ".object-tools a[href*='/import-table/']").click()
+    click_through(
+        casey, casey.find_element("css selector", ".object-tools a[href*='/import-table/']")
+    )
     wait_for(casey, "#id_table").send_keys(str(NORTHUMBRIA_TABLE))
-    casey.find_element("css selector", "#content input[type=submit][value=Preview]").click()
+    click_through(
+        casey, casey.find_element("css selector", "#content input[type=submit][value=Preview]")
+    )
     assert "How the table was read" in wait_for(casey, "#content").text
     screenshot(casey, "05-force-table-preview")
-    casey.find_element("css selector", "input[name=confirm]").click()
+    click_through(casey, casey.find_element("css selector", "input[name=confirm]"))
     imported = message(casey)  # waits for the page after the confirm
     table_figures = Figure.objects.filter(request=northumbria)
     assert f"Imported Northumbria Police's table: {table_figures.count()} created" in imported
@@ -88,15 +99,15 @@ def test_it_walks_the_round_from_an_empty_campaign_to_a_downloaded_dataset(
     long_file = tmp_path / "returns.csv"
     long_file.write_text(LONG_FILE)
     casey.get(url + reverse("admin:returns_figure_changelist"))
-    wait_for(casey, "a.import_link, a[href$='import/']").click()
+    click_through(casey, wait_for(casey, "a.import_link, a[href$='import/']"))
     wait_for(casey, "#id_import_file").send_keys(str(long_file))
     screenshot(casey, "07-figures-import-form")
-    casey.find_element("css selector", "#content form input[type=submit]").click()
+    click_through(casey, casey.find_element("css selector", "#content form input[type=submit]"))
     preview = wait_for(casey, "input[name=confirm], #content .errornote").text
     assert not casey.find_elements("css selector", "#content .errornote"), preview
     assert "Durham" in casey.find_element("id", "content").text
     screenshot(casey, "08-figures-import-preview")
-    casey.find_element("css selector", "input[name=confirm]").click()
+    click_through(casey, casey.find_element("css selector", "input[name=confirm]"))
     assert "Import finished" in message(casey)
     assert Figure.objects.get(
         request__force__name="West Mercia Police", period="2016/17"
@@ -113,37 +124,45 @@ def test_it_walks_the_round_from_an_empty_campaign_to_a_downloaded_dataset(
     assert button.get_attribute("value") == f"Verify {count} figures against the reply"
     assert "Import a force's table" not in vera.find_element("id", "content").text
     screenshot(vera, "10-verifier-request-page")
-    button.click()
-    assert message(vera).startswith("Northumbria Police: ")
-    assert str(count) in message(vera)
+    click_through(vera, button)
+    assert message(vera).startswith(f"Northumbria Police: {count} verified")
     assert not table_figures.filter(verified_at=None).exists()
     screenshot(vera, "11-request-figures-verified")
 
     # ... the rest from the figures list, with its bulk action.
-    vera.get(url + reverse("admin:returns_figure_changelist"))
-    wait_for(vera, "#action-toggle").click()
+    vera.get(url + reverse("admin:returns_figure_changelist") + "?verified=no")
+    assert "4 figures" in wait_for(vera, "#changelist-form .paginator").text  # the long file's
+    vera.find_element("id", "action-toggle").click()
     vera.find_element(
         "css selector", "select[name=action] option[value=verify_selected_figures]"
     ).click()
     screenshot(vera, "12-figures-list-verify")
-    vera.find_element("css selector", "button[name=index]").click()
+    click_through(vera, vera.find_element("css selector", "button[name=index]"))
     confirm = vera.find_elements("css selector", "#content form input[name=post]")
-    if confirm:  # the confirmation page with the count (issue 14), where it exists
+    if confirm:  # a confirmation page with the count (issue 14), where it exists
         screenshot(vera, "13-verify-confirmation")
-        confirm[0].find_element("xpath", "ancestor::form//input[@type='submit']").click()
-    assert "verified" in message(vera)
+        click_through(
+            vera, confirm[0].find_element("xpath", "ancestor::form//input[@type='submit']")
+        )
+    assert message(vera).startswith("4 verified")
     assert not Figure.objects.filter(request__campaign=campaign, verified_at=None).exists()
     screenshot(vera, "14-all-figures-verified")
+
+    vera.get(url + reverse("admin:returns_campaign_change", args=[campaign.pk]))
+    row = wait_for(vera, f"#board-request-{northumbria.pk}")
+    assert row.find_element("css selector", ".figures").text == f"{count} of {count} verified"
+    assert row.find_element("css selector", ".stage").text.startswith("✓")
+    screenshot(vera, "15-campaign-board-verified")
 
     # --- The statistics, once the worker has recomputed them, and the dataset.
     snapshots.recompute(campaign.pk)  # what the worker does after the verification commits
     vera.get(url + reverse("returns:statistics_page", args=[campaign.slug]))
     assert wait_for(vera, "#total").text == "1,733"  # 330 + 190 + 1,213 in 2016/17
     assert wait_for(vera, "#coverage").text == "3 of 43 forces answered"
-    screenshot(vera, "15-statistics")
+    screenshot(vera, "16-statistics")
     vera.get(url + reverse("returns:dataset_download", args=[campaign.slug]))
     assert "of" in wait_for(vera, "#dataset-download").text
-    screenshot(vera, "16-dataset-download")
+    screenshot(vera, "17-dataset-download")
     vera.find_element("css selector", "#dataset-download input[type=submit]").click()
     saved = wait_until(vera, lambda: [p for p in vera.download_dir.glob("*.csv")])
     rows = list(csv.DictReader(io.StringIO(saved[0].read_text(encoding="utf-8-sig"))))
