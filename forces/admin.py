@@ -118,6 +118,18 @@ class ForceAdmin(SafeExportMixin, ImportExportModelAdmin):
             changelist.list_editable = ()
         return changelist
 
+    def get_changelist_formset(self, request, **kwargs):
+        """The list's "active" boxes have no label of their own: each names its force."""
+        formset = super().get_changelist_formset(request, **kwargs)
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    field.widget.attrs["aria-label"] = f"{field.label}: {form.instance}"
+
+        return Labelled
+
     # --- The list says how many active forces have no FOI address.
     def changelist_view(self, request, extra_context=None):
         active, missing = address_counts()

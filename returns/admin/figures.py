@@ -195,6 +195,12 @@ def record_hand_entry(figure, user, changed):
 class FigureInlineFormSet(forms.BaseInlineFormSet):
     user = None
 
+    def add_fields(self, form, index):
+        """A tabular row's fields have no label of their own: each gets its column's name."""
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
     def save(self, commit=True):
         for form in self.forms:
             if form.has_changed() and form not in self.deleted_forms:
