@@ -138,12 +138,15 @@ def test_it_walks_the_round_from_an_empty_campaign_to_a_downloaded_dataset(
     ).click()
     screenshot(vera, "12-figures-list-verify")
     click_through(vera, vera.find_element("css selector", "button[name=index]"))
-    confirm = vera.find_elements("css selector", "#content form input[name=post]")
-    if confirm:  # a confirmation page with the count (issue 14), where it exists
-        screenshot(vera, "13-verify-confirmation")
-        click_through(
-            vera, confirm[0].find_element("xpath", "ancestor::form//input[@type='submit']")
-        )
+    # The confirmation page: the count, and any open warnings to decide on first.
+    confirm = wait_for(vera, "#content form input[type=submit].default")
+    # West Mercia's 114 -> 1,213 is flagged: she checked it against the reply, so acknowledges.
+    warned = vera.find_elements("css selector", "#open-warnings ~ table tbody tr")
+    assert [row.text.split(",")[0] for row in warned] == ["West Mercia Police"]
+    for radio in vera.find_elements("css selector", "td.decision input[value=acknowledge]"):
+        radio.click()
+    screenshot(vera, "13-verify-confirmation")
+    click_through(vera, confirm)
     assert message(vera).startswith("4 verified")
     assert not Figure.objects.filter(request__campaign=campaign, verified_at=None).exists()
     screenshot(vera, "14-all-figures-verified")
