@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from returns.periods import normalise_period
+from returns.periods import MONTHS, normalise_period
 
 PARTIAL_YEAR, PROVISIONAL, EXTRACTED_ON = "partial_year", "provisional", "extracted_on"
 KINDS = (PARTIAL_YEAR, PROVISIONAL, EXTRACTED_ON)  # most serious first
@@ -31,27 +31,6 @@ LABELS = {
 }
 TEXT_LENGTH = 200  # the longest text kept from one line
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 UNTIL = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
 # "Apr-Dec", "April 2017 to December 2017", "1st April 2017 - 31 Dec 2017".
