@@ -17,8 +17,8 @@ PERIOD_KEYS = {
     "previous_total", "previous_forces_reporting", "change_pct", "like_for_like", "victim_age",
     "suppressed_cells",
 }  # fmt: skip
-# Keys the JSON gained after DESIGN.md ("may gain keys; existing keys never change"): the
-# summaries of the breakdowns with statistics (returns/breakdowns.py).
+# Keys the JSON gained later (docs/statistics.md: keys may be added, existing ones never
+# change): the summaries of the breakdowns with statistics (returns/breakdowns.py).
 ADDED_PERIOD_KEYS = {b.summary_key for b in breakdowns.SUMMARISED} - PERIOD_KEYS
 AGE_KEYS = {
     "most_common_age", "most_common_age_count", "youngest_age", "aged_10_and_under", "recorded",
