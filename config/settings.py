@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "forces",
     "returns",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# A second connection to the same database, for the progress of long work (jobs/running.py):
+# its writes are seen while the work's own transaction is still open. On SQLite it waits for
+# the write lock only briefly: a progress write that cannot be made at once is skipped.
+DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+if DATABASES["jobs"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["jobs"]["OPTIONS"] = {**DATABASES["jobs"]["OPTIONS"], "timeout": 0.2}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -199,6 +206,12 @@ if not 0 < IMAP_PORT < 65536 or IMAP_TIMEOUT < 1:
 INBOUND_MAX_MESSAGE_BYTES = env_int("INBOUND_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
 if INBOUND_MAX_MESSAGE_BYTES < 1:
     raise ImproperlyConfigured("INBOUND_MAX_MESSAGE_BYTES must be > 0.")
+
+# --- Long work (docs/long-work.md): an admin import, a bulk verification or a dataset export of
+# more rows than this runs in a Celery task with a progress page; smaller ones run at once.
+JOBS_INLINE_MAX_ROWS = env_int("JOBS_INLINE_MAX_ROWS", 5_000)
+# A running job that reports no progress for this long is shown as stalled (worker stopped).
+JOBS_STALLED_AFTER_MINUTES = env_int("JOBS_STALLED_AFTER_MINUTES", 10)
 
 # --- Celery: Redis in production; with no broker configured, kombu's filesystem
 # transport under var/ so the zero-setup install takes the same asynchronous path.

@@ -16,15 +16,17 @@ from import_export.signals import post_import
 from import_export.tmp_storages import TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
+from jobs import running as jobs
 from returns import breakdowns, roles
 from returns.admin.figure_export import FigureExportMixin
 from returns.admin.verification import VerificationMixin, verify_selected_figures
 from returns.importing import cells, claims
-from returns.importing.files import ReturnsFileFormat
+from returns.importing.files import ReturnsFileFormat, estimated_rows
 from returns.importing.limits import ImportLimits
 from returns.importing.reading import DERIVED_NOTE, Choices
 from returns.importing.resource import FigureResource
 from returns.importing.service import WIDE_BREAKDOWNS, confirm_stored, import_long, import_wide
+from returns.jobs import import_params
 from returns.models import (
     CATEGORY_ORDER,
     FIGURE_DISPLAY_ORDER,
@@ -64,6 +66,14 @@ def refuse_oversize(upload):
     if problem:
         raise forms.ValidationError(problem)
     return upload
+
+
+def stored_rows(name):
+    """About how many rows the upload a preview stored holds (0 once it has gone)."""
+    try:
+        return estimated_rows(claims.peek(name))
+    except claims.UploadUnavailable:
+        return 0  # the confirm itself says so
 
 
 def remove_stored_upload(name):
@@ -329,7 +339,11 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
 
     def import_action(self, request, **kwargs):
         """The library keeps its temporary copy of the upload for the confirm step, even when
-        the file is refused or the preview fails: keep it only when there is a confirm step."""
+        the file is refused or the preview fails: keep it only when there is a confirm step.
+        A big file is previewed by a worker instead (docs/long-work.md)."""
+        background = self.preview_in_background(request)
+        if background:
+            return background
         response = None
         try:
             response = super().import_action(request, **kwargs)
@@ -339,6 +353,31 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             if not context.get("confirm_form"):
                 upload = request.FILES.get("import_file")
                 remove_stored_upload(getattr(upload, "tmp_storage_name", None))
+
+    def preview_in_background(self, request):
+        """For a valid upload of more than JOBS_INLINE_MAX_ROWS rows: store it as the inline
+        preview would, start the preview job and send the user to its page; else None."""
+        if request.method != "POST" or not self.has_import_permission(request):
+            return None
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        upload = form.cleaned_data["import_file"]
+        data = upload.read()
+        upload.seek(0)
+        if not jobs.runs_in_background(estimated_rows(data)):
+            return None
+        stored = self.write_to_tmp_storage(upload, ReturnsFileFormat())
+        campaign = form.cleaned_data["campaign"]
+        job = jobs.start(
+            "import_preview",
+            user=request.user,
+            title=f"Checking {upload.name} for {campaign} (preview)",
+            params=import_params(
+                request.user, campaign, os.path.basename(stored.name), upload.name
+            ),
+        )
+        return redirect("admin:jobs_job_change", job.pk)
 
     def add_data_read_fail_error_to_form(self, form, error):
         form.add_error("import_file", str(error))
@@ -352,6 +391,8 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         if not form.is_valid():
             return super().process_import(request, **kwargs)  # the library's page for it
         data = form.cleaned_data
+        if jobs.runs_in_background(stored_rows(data["import_file_name"])):
+            return self.confirm_in_background(request, data)
         outcome = confirm_stored(
             data["import_file_name"],
             lambda upload: import_long(
@@ -364,6 +405,17 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         messages.success(request, f"Import finished: {outcome.summary.counts_text()}.")
         post_import.send(sender=None, model=self.model)
         return redirect("admin:returns_figure_changelist")
+
+    def confirm_in_background(self, request, data):
+        job = jobs.start(
+            "import_confirm",
+            user=request.user,
+            title=f"Importing {data['original_file_name']} into {data['campaign']}",
+            params=import_params(
+                request.user, data["campaign"], data["import_file_name"], data["original_file_name"]
+            ),
+        )
+        return redirect("admin:jobs_job_change", job.pk)
 
     # --- One force's own table, from its request's page.
     def get_urls(self):
@@ -489,6 +541,8 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         if not form.is_valid():
             raise PermissionDenied
         data = form.cleaned_data
+        if jobs.runs_in_background(stored_rows(data["import_file_name"])):
+            return self.confirm_in_background(request, data)
         outcome = confirm_stored(
             data["stored_name"],
             lambda upload: import_wide(

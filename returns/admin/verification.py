@@ -15,7 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from jobs import running as jobs
 from returns import roles
+from returns.jobs import verification_params
 from returns.models import PlausibilityWarning
 from returns.verification import authors_of, dismiss_warning, refusal, summary, verify_figures
 
@@ -49,6 +51,10 @@ class VerificationPlan:
         """Names exactly what the confirmation page showed: the figures and the warnings."""
         ids = [f"f{figure.pk}" for figure in self.allowed] + [f"w{w.pk}" for w in self.warnings]
         return hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()
+
+    @property
+    def campaigns(self):
+        return sorted({str(figure.request.campaign) for figure in self.allowed})
 
     @property
     def forces(self):
@@ -125,6 +131,8 @@ def verify_selected_figures(modeladmin, request, queryset):
         )
         form = VerifyConfirmForm(plan.warnings)
     elif confirming and form.is_valid():
+        if jobs.runs_in_background(len(plan.allowed)):
+            return redirect(verify_in_background(request, plan, form))
         verify_confirmed(modeladmin, request, plan, form)
         return None
     context = {
@@ -147,6 +155,27 @@ def _summary(plan):
     if plan.left_for_others:
         parts.append(f"{plan.left_for_others} you entered, imported or changed")
     return "; ".join(parts) or "no figures selected"
+
+
+def verify_in_background(request, plan, form):
+    """A big verification is done by a worker, in one transaction like verify_confirmed."""
+    decisions, left_open = [], set()
+    for warning, decision, reason in form.decisions():
+        if decision == LEAVE:
+            left_open.add(warning.figure_id)
+        else:
+            decisions.append([warning.pk, reason if decision == DISMISS else ACKNOWLEDGED])
+    cleared = [figure.pk for figure in plan.pending if figure.pk not in left_open]
+    params = verification_params(request.user, cleared, decisions)
+    params["left_open"] = len(left_open)
+    job = jobs.start(
+        "verify_figures",
+        user=request.user,
+        title=f"Verifying {len(plan.allowed):,} figures of {', '.join(plan.campaigns)}",
+        params=params,
+        total=len(cleared),
+    )
+    return reverse("admin:jobs_job_change", args=[job.pk])
 
 
 def verify_confirmed(modeladmin, request, plan, form):

@@ -52,3 +52,11 @@ def release(name):
         os.remove(path_of(name) + CONFIRMING)
     except FileNotFoundError:
         pass
+
+
+def discard(name):
+    """A previewed upload that no confirm will follow (the file was refused)."""
+    try:
+        os.remove(path_of(name))
+    except FileNotFoundError:
+        pass

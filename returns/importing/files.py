@@ -9,6 +9,9 @@ see limits.py for the order of the checks.
 
 import csv
 import io
+import re
+import zipfile
+import zlib
 from collections import Counter
 from itertools import chain, islice
 
@@ -186,3 +189,32 @@ class ReturnsFileFormat(Format):
 
     def get_extension(self):
         return "csv"
+
+
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+BYTES_PER_SHEET_ROW = 100  # a guess, only when a sheet does not state its size
+
+
+def estimated_rows(data):
+    """About how many rows a CSV or XLSX file holds, without reading it (is it big work?).
+
+    CSV: its line breaks. XLSX: the row count its biggest sheet states in its first bytes
+    (`<dimension ref="A1:G100001"/>`), else a guess from the sheet's unpacked size (read from
+    the zip directory: nothing is unpacked beyond the first 4 KB of a sheet).
+    """
+    if not data.startswith(XLSX_SIGNATURE):
+        return data.count(b"\n")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+            return max((sheet_rows(archive, sheet) for sheet in sheets), default=0)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return 0  # not readable: the import itself says why, at once
+
+
+def sheet_rows(archive, sheet):
+    with archive.open(sheet) as member:
+        found = DIMENSION.search(member.read(4096))
+    if found and found.group(1):
+        return int(found.group(1))
+    return sheet.file_size // BYTES_PER_SHEET_ROW

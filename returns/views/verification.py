@@ -8,8 +8,10 @@ from django.db.models import Count, Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from jobs import running as jobs
 from returns import exporting, roles
 from returns.models import Campaign, Figure, FOIRequest
 from returns.verification import summary, verify_figures
@@ -68,10 +70,13 @@ def dataset_download(request, slug):
     """The verified dataset of a campaign: a small form, then the file."""
     campaign = get_object_or_404(Campaign, slug=slug)
     form = DatasetForm(request.GET if "format" in request.GET else None)
+    figures = Figure.objects.filter(request__campaign=campaign)
     if form.is_valid():
         options = form.cleaned_data
+        verified = figures.filter(verified_at__isnull=False).count()
+        if jobs.runs_in_background(verified):
+            return redirect(export_job(request.user, campaign, options, verified))
         return dataset_file(campaign, options["format"], options["suppress_below"])
-    figures = Figure.objects.filter(request__campaign=campaign)
     context = {
         **admin.site.each_context(request),
         "title": f"Verified dataset: {campaign}",
@@ -80,7 +85,24 @@ def dataset_download(request, slug):
         "verified": figures.filter(verified_at__isnull=False).count(),
         "total": figures.count(),
     }
+    context["in_background"] = jobs.runs_in_background(context["verified"])
     return TemplateResponse(request, "returns/dataset_download.html", context)
+
+
+def export_job(user, campaign, options, verified):
+    """A big dataset is written by a worker: the user watches its page, then downloads it."""
+    job = jobs.start(
+        "export_dataset",
+        user=user,
+        title=f"Exporting {verified:,} verified figures of {campaign} ({options['format']})",
+        params={
+            "campaign": campaign.pk,
+            "format": options["format"],
+            "suppress_below": options["suppress_below"],
+        },
+        total=verified,
+    )
+    return reverse("admin:jobs_job_change", args=[job.pk])
 
 
 def dataset_file(campaign, format, suppress_below):
