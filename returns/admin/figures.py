@@ -21,7 +21,7 @@ from returns import breakdowns, roles
 from returns.admin.figure_export import FigureExportMixin
 from returns.admin.verification import VerificationMixin, verify_selected_figures
 from returns.importing import cells, claims
-from returns.importing.files import ReturnsFileFormat, estimated_rows
+from returns.importing.files import ReturnsFileFormat, estimated_rows, refused_at_once
 from returns.importing.limits import ImportLimits
 from returns.importing.reading import DERIVED_NOTE, Choices
 from returns.importing.resource import FigureResource
@@ -365,8 +365,8 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         upload = form.cleaned_data["import_file"]
         data = upload.read()
         upload.seek(0)
-        if not jobs.runs_in_background(estimated_rows(data)):
-            return None
+        if refused_at_once(data) or not jobs.runs_in_background(estimated_rows(data)):
+            return None  # the inline path refuses it at once, or previews it
         stored = self.write_to_tmp_storage(upload, ReturnsFileFormat())
         campaign = form.cleaned_data["campaign"]
         job = jobs.start(
@@ -541,8 +541,6 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         if not form.is_valid():
             raise PermissionDenied
         data = form.cleaned_data
-        if jobs.runs_in_background(stored_rows(data["import_file_name"])):
-            return self.confirm_in_background(request, data)
         outcome = confirm_stored(
             data["stored_name"],
             lambda upload: import_wide(

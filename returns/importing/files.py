@@ -218,3 +218,19 @@ def sheet_rows(archive, sheet):
     if found and found.group(1):
         return int(found.group(1))
     return sheet.file_size // BYTES_PER_SHEET_ROW
+
+
+def refused_at_once(data, limits=None):
+    """Whether the cheap checks (size, a damaged or bomb-like XLSX, an unreadable encoding,
+    too many rows) refuse the file: the admin then refuses it at once rather than in a job."""
+    limits = limits or ImportLimits.from_settings()
+    try:
+        limits.check_size(len(data))
+        if data.startswith(XLSX_SIGNATURE):
+            check_xlsx(data, limits)
+        else:
+            text_encoding(data)
+        limits.check_counts(rows=estimated_rows(data))
+    except ReturnsFileError:
+        return True
+    return False
