@@ -771,6 +771,14 @@ class ImportBatch(models.Model):
     layout = models.CharField(max_length=4, choices=Layout.choices, default=Layout.LONG)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=255, blank=True)
+    correspondence = models.ForeignKey(
+        Correspondence,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+        help_text="The force's reply the file came with, when imported from its attachment.",
+    )
     uploaded_by = models.ForeignKey(
         # Who entered, imported or verified a figure decides who may verify it: an account
         # that did is deactivated, never deleted (see returns/verification.py).

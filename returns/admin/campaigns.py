@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from forces.models import Force
 from returns import roles, rounds, stages
 from returns.admin.campaign_board import board_context
-from returns.admin.replies import KIND_CHOICES, confirm_kind_view
+from returns.admin.replies import KIND_CHOICES, confirm_kind_view, may_import_tables
 from returns.messaging import reply_to_address
 from returns.models import (
     LONG_OVERDUE_DAYS,
@@ -30,6 +30,7 @@ from returns.models import (
     NonWorkingDay,
 )
 from returns.periods import parse_periods
+from returns.replies import attached
 from returns.uploads import validate_upload
 
 
@@ -704,7 +705,7 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            **case_context(request, object_id),
+            **case_context(request, object_id, may_import_tables(request, self.admin_site)),
             "record_response_url": reverse(
                 "admin:returns_foirequest_record_response", args=[object_id]
             ),
@@ -716,8 +717,9 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
         return super().get_queryset(request).prefetch_related("correspondence")
 
 
-def case_context(request, object_id):
-    """The request page as a case: where it stands, and the conversation in date order."""
+def case_context(request, object_id, may_import=False):
+    """The request page as a case: where it stands, and the conversation in date order, its
+    attached tables with "Import this table" for those who may import figures."""
     foi_request = FOIRequest.objects.filter(pk=object_id).select_related("force").first()
     if foi_request is None:
         return {}
@@ -726,6 +728,8 @@ def case_context(request, object_id):
             "inbound__attachments"
         )
     )
+    if may_import:
+        attached.mark_importable(foi_request, thread)
     return {
         "stage": stages.stage_of(foi_request, timezone.localdate()),
         "thread": thread,

@@ -36,6 +36,7 @@ from returns.models import (
     ImportBatch,
 )
 from returns.periods import normalise_period
+from returns.replies import attached as attached_tables
 
 
 # --- Long-file import through django-import-export's admin flow (preview, then confirm).
@@ -428,10 +429,17 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             *super().get_urls(),
         ]
 
+    def may_import_table(self, request):
+        """Who may import a force's table: the view's check, and the "Import this table"
+        buttons' (returns/replies/attached.py)."""
+        return self.has_import_permission(request) and self.has_change_permission(request)
+
     def import_table_view(self, request, request_id):
         """Upload -> preview with the reading report -> (read again with other choices)* ->
-        confirm. The confirm reads the stored upload with the same choices as the preview."""
-        if not (self.has_import_permission(request) and self.has_change_permission(request)):
+        confirm. The confirm reads the stored upload with the same choices as the preview.
+        With ?attachment=ID (or ?correspondence=ID) the file is a reply's stored attachment
+        instead of an upload: the first page names it and asks only for the breakdown."""
+        if not self.may_import_table(request):
             raise PermissionDenied(roles.refusal(roles.IMPORT_FIGURES, "Importing a force's table"))
         foi_request = get_object_or_404(
             FOIRequest.objects.select_related("force", "campaign"), pk=request_id
@@ -443,27 +451,31 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             "foi_request": foi_request,
             "request_url": request_page(foi_request),
         }
+        try:
+            context["attached"] = attached = attached_tables.find(foi_request, request.GET)
+        except attached_tables.Refused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(context["request_url"] or reverse("admin:returns_figure_changelist"))
         if request.method != "POST":
-            context["form"] = WideImportForm()
+            context["form"] = table_form(attached)
             return self.render_table(request, context)
         if "confirm" in request.POST:
             return self.confirm_table(request, foi_request, context)
         if "reread" in request.POST:
             return self.reread_table(request, foi_request, context)
-        form = WideImportForm(request.POST, request.FILES)
+        form = table_form(attached, request.POST, request.FILES)
         context["form"] = form
         if not form.is_valid():
             return self.render_table(request, context)
-        upload = form.cleaned_data["table"]
-        data = upload.read()
+        name, data = form.name_and_bytes()
         breakdown = form.cleaned_data["breakdown"]
-        outcome = import_wide(foi_request, data, breakdown, upload.name, request.user, True)
+        outcome = import_wide(foi_request, data, breakdown, name, request.user, True)
         stored_name = ""
         if outcome.reading is not None:  # readable: keep it for "Read again" and the confirm
             storage = TempFolderStorage(read_mode="rb")
             storage.save(data)
             stored_name = storage.name.rsplit("/", 1)[-1]
-        return self.show_preview(request, context, outcome, stored_name, upload.name, breakdown)
+        return self.show_preview(request, context, outcome, stored_name, name, breakdown)
 
     def reread_table(self, request, foi_request, context):
         form = WideConfirmForm(request.POST)
@@ -474,7 +486,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
             upload = claims.peek(data["stored_name"])
         except claims.UploadUnavailable as error:
             messages.error(request, str(error))
-            return redirect(request.path)
+            return redirect(request.get_full_path())
         outcome = import_wide(
             foi_request,
             upload,
@@ -541,6 +553,7 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         if not form.is_valid():
             raise PermissionDenied
         data = form.cleaned_data
+        attached = context["attached"]  # the reply the file came with, recorded on the batch
         outcome = confirm_stored(
             data["stored_name"],
             lambda upload: import_wide(
@@ -550,11 +563,12 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
                 data["original_name"],
                 request.user,
                 choices=form.choices(),
+                correspondence=attached.correspondence if attached else None,
             ),
         )
         if not outcome.ok:
             report_not_saved(request, outcome)
-            return redirect(request.path)
+            return redirect(request.get_full_path())
         messages.success(
             request, f"Imported {foi_request.force}'s table: {outcome.summary.counts_text()}."
         )
@@ -565,6 +579,13 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
 
 
 TABLE_KINDS = (".csv", ".txt", ".xlsx", ".xlsm", ".docx", ".pdf")
+
+
+def table_form(attached, data=None, files=None):
+    """The first page's form: an upload, or only the breakdown for a reply's attachment."""
+    if attached is None:
+        return WideImportForm(data, files)
+    return AttachedTableForm(data, attached=attached)
 
 
 class WideImportForm(forms.Form):
@@ -582,6 +603,32 @@ class WideImportForm(forms.Form):
                 f"{upload.name}: a force's table is read from {', '.join(TABLE_KINDS)} files."
             )
         return upload
+
+    def name_and_bytes(self):
+        """(file name, bytes) of the table to read."""
+        upload = self.cleaned_data["table"]
+        return upload.name, upload.read()
+
+
+class AttachedTableForm(forms.Form):
+    """A reply's stored attachment instead of an upload, under the same size limit."""
+
+    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age")
+
+    def __init__(self, *args, attached, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attached = attached
+
+    def clean(self):
+        data = super().clean()
+        try:
+            refuse_oversize(self.attached)
+        except OSError:
+            raise forms.ValidationError(f"{self.attached.name} is missing from storage.") from None
+        return data
+
+    def name_and_bytes(self):
+        return self.attached.name, self.attached.read()
 
 
 class WideConfirmForm(forms.Form):

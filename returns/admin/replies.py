@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from returns.models import (
     Correspondence,
     EmailAttachment,
+    Figure,
     FOIRequest,
     InboundMessage,
     MailboxCheck,
     UnmatchedReply,
 )
-from returns.replies import classify, confirm, mailbox, match, store
+from returns.replies import attached, classify, confirm, mailbox, match, store
 from returns.replies.match import OUR_REFERENCE
 
 KIND_CHOICES = [(kind, classify.LABELS[kind].capitalize()) for kind in classify.KINDS]
@@ -109,7 +110,18 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
             context["suggestions"] = match.suggestions(message)
             context["may_file"] = request.user.has_perm("returns.change_unmatchedreply")
             context["file_url"] = reverse("admin:returns_unmatchedreply_file", args=[message.pk])
+        elif message is not None and may_import_tables(request, self.admin_site):
+            context["tables"] = attached.email_tables(message, message.correspondence.request_id)
         return super().change_view(request, object_id, form_url, context)
+
+
+def may_import_tables(request, admin_site) -> bool:
+    """Whether "Import this table" is shown: the force-table import's own permission check."""
+    try:
+        figures = admin_site.get_model_admin(Figure)
+    except admin.sites.NotRegistered:
+        return False
+    return figures.may_import_table(request)
 
 
 def mailbox_context(request):

@@ -125,6 +125,7 @@ class FigureResource(resources.ModelResource):
         notes=(),
         caveats=(),
         markers=None,
+        correspondence=None,
     ):
         super().__init__()
         self.campaign = campaign
@@ -136,6 +137,7 @@ class FigureResource(resources.ModelResource):
         self.notes = list(notes) + [caveat_note(caveat) for caveat in caveats]
         self.caveats = list(caveats)
         self.markers = markers
+        self.correspondence = correspondence  # the reply the file came with, if known
         self.existing = {}
         self.parsed = []
         self.findings = []
@@ -298,6 +300,7 @@ class FigureResource(resources.ModelResource):
                 request=self.for_request,
                 layout=self.layout,
                 original_name=self.file_name[:255],
+                correspondence=self.correspondence,
                 uploaded_by=self.user,
             )
         return self.batch

@@ -82,10 +82,20 @@ def read_force_table(data, breakdown, periods, file_name="", choices=None):
     return read(grids, kind, file_name, breakdown, periods, choices)
 
 
-def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False, choices=None):
+def import_wide(
+    request,
+    data,
+    breakdown,
+    file_name="",
+    user=None,
+    dry_run=False,
+    choices=None,
+    correspondence=None,
+):
     """Import one force's own table (categories down, periods across) for `request`, read as
     `choices` (sheet, header row, derived total, the meaning of markers) say. The outcome
-    carries the reading report, also when the table is refused."""
+    carries the reading report, also when the table is refused. `correspondence`: the reply
+    whose attachment the file is, recorded on the import batch."""
     force = request.force.name
     try:
         reading = read_force_table(data, breakdown, request.campaign.periods, file_name, choices)
@@ -116,6 +126,7 @@ def import_wide(request, data, breakdown, file_name="", user=None, dry_run=False
             notes=[*reading.notes, *reading.warnings],
             caveats=found_caveats,
             markers=(choices.markers if choices else None),
+            correspondence=correspondence,
         )
 
     outcome = run(resource, lambda: wide_to_long(reading, force), dry_run)

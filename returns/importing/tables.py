@@ -50,16 +50,24 @@ def refuse(reason):
 
 
 def kind_of(data):
-    if data.startswith(PDF_SIGNATURE):
+    return kind_of_stream(io.BytesIO(data))
+
+
+def kind_of_stream(stream):
+    """The file's kind by content, from a seekable binary stream: "pdf", "docx", "xlsx" or
+    "csv" (anything else). A stored file is told without reading it whole."""
+    head = stream.read(len(XLSX_SIGNATURE))
+    stream.seek(0)
+    if head.startswith(PDF_SIGNATURE):
         return "pdf"
-    if data.startswith(XLSX_SIGNATURE):
+    if head.startswith(XLSX_SIGNATURE):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with zipfile.ZipFile(stream) as archive:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             refuse(DAMAGED_XLSX)
         return "docx" if "word/document.xml" in names else "xlsx"
-    if data.startswith(OLD_EXCEL_SIGNATURE):
+    if head.startswith(OLD_EXCEL_SIGNATURE):
         refuse(
             "This is an old Office 97-2003 file (.xls or .doc): save it as .xlsx, .docx or "
             "CSV UTF-8."
