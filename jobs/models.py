@@ -1,20 +1,23 @@
 """One piece of long work (a big import, a bulk verification, a dataset export) run by a
 Celery worker, with the progress its page shows (docs/long-work.md)."""
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import cached_property
 
 
-class JobOutputStorage(LazyObject):
+class JobOutputStorage(FileSystemStorage):
     """Files built by jobs (exports), under MEDIA_ROOT/jobs. Not the default storage, so the
     generic /files/ view never serves them: only the job's own download link does, to its
     starter (jobs/admin.py)."""
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "jobs", base_url=None)
+    @cached_property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, "jobs")
 
 
 class Job(models.Model):
