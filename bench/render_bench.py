@@ -8,8 +8,8 @@ scripts/bench sets (DEBUG off, static files collected).
 
 The database: --requests requests (every force in the directory, one request each per campaign,
 so about requests / forces campaigns, a year apart). The three newest rounds are in progress
-(sent two months ago: a third answered, the rest overdue); the older ones are answered. About
---figures figures: half of them in one national campaign (every force, 10 years, headline,
+(sent two months ago: a third answered, the rest overdue); the older ones are answered. At
+least --figures figures: half in one national campaign (every force, 10 years, headline,
 victim age and offence-type cells) with a fresh statistics snapshot, the rest spread over the
 other answered requests; a few unverified, suppressed or warned about. Some correspondence: the
 request to each force, an acknowledgement from half, the response from those that answered.
@@ -206,7 +206,7 @@ def make_figures(national, campaigns, requests_by_campaign, figure_count, import
     ]
     national_share = figure_count // 2
     for ids, share in ((national_ids, national_share), (other_ids, figure_count - national_share)):
-        cells = max(1, round(share / (len(ids) * len(PERIODS))))
+        cells = max(1, math.ceil(share / (len(ids) * len(PERIODS))))  # at least the share
         with connection.cursor() as cursor:
             cursor.execute(
                 FIGURES_SQL,
