@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from forces.models import Force
 from returns.models import Correspondence, Figure
+from returns.progress import counted
 from returns.spreadsheet_safety import neutralise, neutralised_cells
 
 COLUMNS = {
@@ -77,8 +78,9 @@ class Dataset:
 CHUNK = 2000  # figures fetched per round trip, and rows per piece of a streamed file
 
 
-def build_dataset(campaign, suppress_below=None):
-    """The verified figures of `campaign` as tidy rows, read as they are used, and About."""
+def build_dataset(campaign, suppress_below=None, progress=None):
+    """The verified figures of `campaign` as tidy rows, read as they are used, and About.
+    `progress(done, total)` is called as the rows are read (returns/progress.py)."""
     if suppress_below is not None and suppress_below < 2:
         raise ExportError("--suppress-below must be 2 or more (counts 1 to N-1 are hidden).")
     records = figure_records(campaign).iterator(chunk_size=CHUNK)
@@ -90,6 +92,8 @@ def build_dataset(campaign, suppress_below=None):
     replies = latest_reply_files(campaign)
     local_times = {}  # verified_at -> London time: a bulk verification stamps thousands alike
     rows = (figure_row(record, replies, suppress_below, local_times) for record in records)
+    if progress:
+        rows = counted(rows, count, progress, every=CHUNK)
     return Dataset(campaign, rows, about(campaign, count, suppress_below), suppress_below)
 
 
@@ -405,9 +409,9 @@ def format_named(format):
     return FORMATS[format]
 
 
-def prepare(campaign, format, suppress_below=None):
+def prepare(campaign, format, suppress_below=None, progress=None):
     """(the entry of FORMATS named `format`, the dataset to write with it), or ExportError."""
-    return format_named(format), build_dataset(campaign, suppress_below)
+    return format_named(format), build_dataset(campaign, suppress_below, progress)
 
 
 def render(campaign, format, suppress_below=None):

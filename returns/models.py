@@ -875,6 +875,12 @@ class Figure(models.Model):
 
     class Meta:
         ordering = ["request", "period", "breakdown", "category"]
+        indexes = [
+            # The figures list's period and breakdown filters read their values from these
+            # (returns/admin/figures.py, distinct_values), not from every figure.
+            models.Index(fields=["period"], name="figure_period"),
+            models.Index(fields=["breakdown"], name="figure_breakdown"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "period", "measure", "breakdown", "category"],

@@ -155,28 +155,33 @@ class SendReport:
         return [o for o in self.outcomes if not o.sent and not o.flagged]
 
 
-def send_requests(campaign, *, on_date=None, user=None, requests=None, progress=None):
+def send_requests(
+    campaign, *, on_date=None, user=None, requests=None, on_outcome=None, progress=None
+):
     """Email each unsent request (one message per force) and record it as sent and received.
 
     Each request is claimed under its row lock: its message is logged (committed) and taken by
     this run before it is emailed, so two runs at once never send a request twice (one that
     another run has taken is left out of the report). The request is marked sent only once the
     mail server accepted it; a force without an FOI address keeps one flagged draft, which the
-    next send delivers once staff have added the address. `progress(outcome)` is called after
-    each request.
+    next send delivers once staff have added the address. `on_outcome(outcome)` is called after
+    each request sent or drafted, and `progress(done, total)` after each request taken in turn
+    (returns/progress.py).
     """
     on_date = on_date or timezone.localdate()
     report = SendReport()
     pending = (requests if requests is not None else campaign.requests.all()).filter(
         status=FOIRequest.Status.NOT_SENT
     )
-    for request_id in pending.order_by("force__name", "pk").values_list("pk", flat=True):
+    request_ids = list(pending.order_by("force__name", "pk").values_list("pk", flat=True))
+    for done, request_id in enumerate(request_ids, 1):
         outcome = send_request(request_id, on_date, user)
-        if outcome is None:
-            continue
-        report.outcomes.append(outcome)
+        if outcome is not None:
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
         if progress is not None:
-            progress(outcome)
+            progress(done, len(request_ids))
     return report
 
 
@@ -287,7 +292,7 @@ def run_sending(run_id) -> dict:
     run.total = run.campaign.requests.unsent().count()
     run.save(update_fields=["total"])
 
-    def progress(outcome):
+    def record(outcome):
         run.outcomes.append(outcome.as_json())
         if outcome.sent:
             run.sent += 1
@@ -298,7 +303,7 @@ def run_sending(run_id) -> dict:
         run.save(update_fields=["outcomes", "sent", "flagged", "failed"])
 
     try:
-        send_requests(run.campaign, user=run.started_by, progress=progress)
+        send_requests(run.campaign, user=run.started_by, on_outcome=record)
     except Exception as error:
         _finish(run, SendRun.State.FAILED, str(error))
         if not isinstance(error, messaging.MessageError):

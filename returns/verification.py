@@ -109,7 +109,7 @@ def can_verify(user, figure):
     return refusal_for(user, figure) is None
 
 
-def verify_figures(user, figures):
+def verify_figures(user, figures, progress=None):
     """Verify each unverified figure `user` may verify.
 
     `figures`: Figure instances, or a queryset of them (read here with only the fields the
@@ -117,6 +117,7 @@ def verify_figures(user, figures):
     `.refusal` (OWN, or CHANGED_WHILE_CHECKING when someone altered it since it was loaded).
     Figures already verified are left as they are, in neither list. History sees the change (a
     row per figure, by `user`), and each campaign touched is told its data changed, once.
+    `progress(done, total)` is called after each chunk of figures (returns/progress.py).
     """
     if is_command_line_account(user):
         raise PermissionError("The command-line import account never verifies figures.")
@@ -129,10 +130,15 @@ def verify_figures(user, figures):
         (refused if figure.refusal else allowed).append(figure)
     verified = []
     with transaction.atomic():
+        own = len(refused)  # decided already: the user's own figures
         for start in range(0, len(allowed), CHUNK):
             unchanged, changed = stamp_unchanged(allowed[start : start + CHUNK], user, now)
             refused += changed
             verified += unchanged
+            if progress:
+                progress(own + min(start + CHUNK, len(allowed)), len(pending))
+        if progress and not allowed:
+            progress(len(pending), len(pending))
         request_ids = {figure.request_id for figure in verified}
         for campaign in Campaign.objects.filter(requests__in=request_ids).distinct():
             campaign.mark_data_changed()

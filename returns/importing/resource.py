@@ -126,8 +126,10 @@ class FigureResource(resources.ModelResource):
         caveats=(),
         markers=None,
         correspondence=None,
+        progress=None,
     ):
         super().__init__()
+        self.progress = progress  # progress(done, total): returns/progress.py
         self.campaign = campaign
         self.user = user if getattr(user, "pk", None) else None
         self.file_name = file_name
@@ -241,7 +243,14 @@ class FigureResource(resources.ModelResource):
             row_result.errors.append(
                 self.get_error_result_class()(error, row=row, number=kwargs["row_number"])
             )
+        self.report_progress(kwargs["row_number"])
         return row_result
+
+    def report_progress(self, done):
+        """progress(rows done, rows) after each batch of rows and after the last one."""
+        total = len(self.parsed)
+        if self.progress and (done % self._meta.batch_size == 0 or done == total):
+            self.progress(done, total)
 
     def import_instance(self, instance, row, **kwargs):
         # The cells were checked and converted by parse_long: copy them, rather than have

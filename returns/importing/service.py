@@ -54,8 +54,9 @@ class ImportOutcome:
         return cls(problems=error.lines(), problem_count=error.total)
 
 
-def import_long(campaign, data, file_name="", user=None, dry_run=False):
-    """Import a long returns file (bytes of CSV or XLSX) into `campaign`: all or nothing."""
+def import_long(campaign, data, file_name="", user=None, dry_run=False, progress=None):
+    """Import a long returns file (bytes of CSV or XLSX) into `campaign`: all or nothing.
+    `progress(done, total)` is called as the rows are taken in (returns/progress.py)."""
     try:
         rows = read_rows(data, check_long_header)
         dataset = rows_to_dataset(rows)  # refuses a file without a header before anything runs
@@ -63,7 +64,9 @@ def import_long(campaign, data, file_name="", user=None, dry_run=False):
         return ImportOutcome.refused(error)
 
     def resource():
-        return FigureResource(campaign=campaign, user=user, file_name=file_name, file_bytes=data)
+        return FigureResource(
+            campaign=campaign, user=user, file_name=file_name, file_bytes=data, progress=progress
+        )
 
     def fresh_dataset():
         # The first try takes the dataset built above; a retry needs a new one, since the

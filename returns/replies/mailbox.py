@@ -84,8 +84,10 @@ def connect():
 UNREACHABLE = (OSError, socket.timeout, ssl.SSLError, imaplib.IMAP4.error, ImapToolsError)
 
 
-def fetch_replies(limit: int | None = None) -> FetchReport:
-    """Take in every unread message of the mailbox folder; mark each once it is stored."""
+def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
+    """Take in every unread message of the mailbox folder; mark each once it is stored.
+    `progress(done, total)` is called as each message is taken, and at the end
+    (returns/progress.py)."""
     if not is_configured():
         raise MailboxNotConfigured(HOW_TO_SET_UP)
     report = FetchReport()
@@ -94,7 +96,11 @@ def fetch_replies(limit: int | None = None) -> FetchReport:
             directory = match.Directory()
             uids = mailbox.uids(AND(seen=False))[:limit]
             stored = []  # uids committed, to be marked in batches
-            for item in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK):
+            for done, item in enumerate(
+                mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK), 1
+            ):
+                if progress:
+                    progress(done - 1, len(uids))
                 try:
                     report.taken.append(ingest(item.raw, "mailbox", directory=directory))
                 except UNREACHABLE:
@@ -109,6 +115,8 @@ def fetch_replies(limit: int | None = None) -> FetchReport:
                     stored = []
             if stored:
                 _mark_processed(mailbox, stored)
+            if progress:
+                progress(len(uids), len(uids))
     except UNREACHABLE as error:
         reason = f"{settings.IMAP_HOST}:{settings.IMAP_PORT}: {type(error).__name__}: {error}"
         _record(report, error=reason)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from returns.exporting import FORMATS, ExportError, prepare
 from returns.models import Campaign
+from returns.progress import command_bar
 
 
 class Command(BaseCommand):
@@ -27,15 +28,18 @@ class Command(BaseCommand):
         campaign = Campaign.objects.filter(slug=slug).first()
         if campaign is None:
             raise CommandError(f"No campaign with slug {slug!r}.")
-        try:
-            export_format, dataset = prepare(campaign, format.lower(), suppress_below)
-        except ExportError as error:
-            raise CommandError(str(error)) from None
         path = Path(output)
-        try:
-            write_whole(path, lambda stream: export_format.write(dataset, stream))
-        except OSError as error:
-            raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
+        with command_bar(self, f"Writing {path.name}", unit="figure") as progress:
+            try:
+                export_format, dataset = prepare(
+                    campaign, format.lower(), suppress_below, progress=progress
+                )
+            except ExportError as error:
+                raise CommandError(str(error)) from None
+            try:
+                write_whole(path, lambda stream: export_format.write(dataset, stream))
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
         self.stdout.write(f"Wrote the verified dataset of {campaign.slug} to {path}.")
 
 

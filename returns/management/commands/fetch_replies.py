@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from returns.progress import command_bar
 from returns.replies import mailbox
 
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit=None, json=False, **options):
         try:
-            report = mailbox.fetch_replies(limit=limit)
+            with command_bar(self, "Taking in", unit="message") as progress:
+                report = mailbox.fetch_replies(limit=limit, progress=progress)
         except mailbox.MailboxNotConfigured as error:
             raise CommandError(str(error)) from None
         except mailbox.MailboxUnreachable as error:

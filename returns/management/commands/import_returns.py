@@ -17,6 +17,7 @@ from returns.importing.files import SUPPORTED_SUFFIXES
 from returns.importing.limits import ImportLimits
 from returns.importing.service import import_long
 from returns.models import Campaign
+from returns.progress import command_bar
 from returns.verification import (
     ReservedAccountName,
     command_line_account,
@@ -47,7 +48,10 @@ class Command(BaseCommand):
         data = self.read(path)
         if entered_by is None and not dry_run:
             entered_by = self.unnamed_user()
-        outcome = import_long(campaign, data, path.name, entered_by, dry_run=dry_run)
+        with command_bar(self, f"Importing {path.name}") as progress:
+            outcome = import_long(
+                campaign, data, path.name, entered_by, dry_run=dry_run, progress=progress
+            )
         if not outcome.ok:
             for problem in outcome.problems:
                 self.stderr.write(problem)

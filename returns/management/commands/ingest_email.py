@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from returns.management.commands.fetch_replies import summary
+from returns.progress import command_bar
 from returns.replies import match
 from returns.replies.store import ingest
 
@@ -21,24 +22,22 @@ class Command(BaseCommand):
     def handle(self, *args, files, json=False, **options):
         directory = match.Directory()
         taken = []
-        for name in files:
-            for raw in messages_in(Path(name)):
-                item = ingest(raw, "file", directory=directory)
-                taken.append(item)
-                if json:
-                    self.stdout.write(_dumps(item.as_json()))
+        with command_bar(self, "Taking in", unit="message") as progress:
+            total = sum(message_count(Path(name)) for name in files)
+            for name in files:
+                for raw in messages_in(Path(name)):
+                    item = ingest(raw, "file", directory=directory)
+                    taken.append(item)
+                    progress(len(taken), total)
+                    if json:
+                        self.stdout.write(_dumps(item.as_json()))
         if not json:
             self.stdout.write(summary(taken))
 
 
 def messages_in(path: Path):
     """The raw messages of an .eml file (one) or an mbox file (each)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(5)
-    except OSError as error:
-        raise CommandError(f"{path}: {error.strerror or error}") from None
-    if head != b"From ":
+    if not is_mbox(path):
         yield path.read_bytes()
         return
     box = mailboxes.mbox(path, create=False)
@@ -47,6 +46,24 @@ def messages_in(path: Path):
             yield box.get_bytes(key)
     finally:
         box.close()
+
+
+def message_count(path: Path) -> int:
+    if not is_mbox(path):
+        return 1
+    box = mailboxes.mbox(path, create=False)
+    try:
+        return len(box)
+    finally:
+        box.close()
+
+
+def is_mbox(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5) == b"From "
+    except OSError as error:
+        raise CommandError(f"{path}: {error.strerror or error}") from None
 
 
 def _dumps(value):

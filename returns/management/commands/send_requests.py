@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from returns import rounds
 from returns.messaging import MessageError
 from returns.models import Campaign
+from returns.progress import command_bar
 
 
 class Command(BaseCommand):
@@ -28,7 +29,8 @@ class Command(BaseCommand):
             raise CommandError(f"There is no campaign with slug {slug!r}.") from None
         report = rounds.SendReport()
         try:
-            rounds.send_requests(campaign, progress=report.outcomes.append)
+            with command_bar(self, "Sending", unit="request") as progress:
+                rounds.send_requests(campaign, on_outcome=report.outcomes.append, progress=progress)
         except MessageError as error:
             self.report(report, json)
             raise CommandError(f"Not all sent: {error}") from None

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from returns import roles
 from returns.models import Campaign, Figure
+from returns.progress import command_bar
 from returns.verification import summary, verify_figures
 
 
@@ -31,5 +32,8 @@ class Command(BaseCommand):
                 "(README: Staff roles). Nothing was verified."
             )
         figures = Figure.objects.filter(request__campaign=campaign, verified_at__isnull=True)
-        verified, refused = verify_figures(verifier, figures.select_related("request"))
+        with command_bar(self, "Verifying", unit="figure") as progress:
+            verified, refused = verify_figures(
+                verifier, figures.select_related("request"), progress=progress
+            )
         self.stdout.write(f"{campaign.slug}: {summary(verified, refused)}.")
