@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('returns', '0010_replies'),
+        ('returns', '0011_importbatch_correspondence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
