@@ -2,8 +2,6 @@
 verification, a dataset export, and an admin import's preview and confirm. Each calls the same
 plain function as the inline path."""
 
-from dataclasses import replace
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,9 +15,6 @@ from returns.importing import claims
 from returns.importing.service import confirm_stored, import_long
 from returns.models import Campaign, Figure, PlausibilityWarning
 from returns.verification import dismiss_warning, summary, verify_figures
-
-EVERY = 2000  # rows between two progress reports
-
 
 # --- Bulk verification (returns/admin/verification.py starts it)
 
@@ -43,7 +38,7 @@ def run_verification(job, progress):
                 warning = PlausibilityWarning.objects.select_related("figure").get(pk=warning_id)
                 dismiss_warning(user, warning, reason)
             figures = Figure.objects.filter(pk__in=figure_ids)
-            verified, refused = verify_figures(user, figures)
+            verified, refused = verify_figures(user, figures, progress=progress)
     except (PermissionError, ValueError, PlausibilityWarning.DoesNotExist) as error:
         raise JobRefused(f"Nothing was verified: {error}") from None
     progress(len(figure_ids), len(figure_ids))
@@ -65,16 +60,14 @@ def run_verification(job, progress):
 def run_export(job, progress):
     params = job.params
     campaign = Campaign.objects.get(pk=params["campaign"])
+    progress.stage("Writing the file")
     try:
         export_format, dataset = exporting.prepare(
-            campaign, params["format"], params.get("suppress_below")
+            campaign, params["format"], params.get("suppress_below"), progress=progress
         )
     except exporting.ExportError as error:
         raise JobRefused(str(error)) from None
     total = dataset.about["figures"]
-    progress(0, total)
-    progress.stage("Writing the file")
-    dataset = replace(dataset, rows=counted(dataset.rows, total, progress))
     name = exporting.file_name(campaign, params["format"])
     save_output(job, name, lambda stream: export_format.write(dataset, stream))
     return JobResult(
@@ -83,15 +76,6 @@ def run_export(job, progress):
             ("Back to the dataset page", reverse("returns:dataset_download", args=[campaign.slug]))
         ],
     )
-
-
-def counted(rows, total, progress):
-    done = 0
-    for done, row in enumerate(rows, start=1):
-        if done % EVERY == 0:
-            progress(done, total)
-        yield row
-    progress(done, total)
 
 
 # --- A big long-format import through the admin: the preview, then the confirm
@@ -116,7 +100,9 @@ def run_import_preview(job, progress):
         data = claims.peek(params["stored_name"])
     except claims.UploadUnavailable as error:
         raise JobRefused(str(error)) from None
-    outcome = import_long(campaign, data, params["original_name"], user, dry_run=True)
+    outcome = import_long(
+        campaign, data, params["original_name"], user, dry_run=True, progress=progress
+    )
     if not outcome.ok:
         claims.discard(params["stored_name"])  # no confirm follows a refused file
         raise JobRefused(*refusal(outcome))
@@ -144,7 +130,7 @@ def run_import_confirm(job, progress):
     progress.stage("Saving (all or nothing)")
     outcome = confirm_stored(
         params["stored_name"],
-        lambda data: import_long(campaign, data, params["original_name"], user),
+        lambda data: import_long(campaign, data, params["original_name"], user, progress=progress),
     )
     if not outcome.ok:
         raise JobRefused(*refusal(outcome, "Nothing was saved by this confirm."))
