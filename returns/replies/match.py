@@ -64,22 +64,24 @@ class Directory:
         self._requests: dict[int, FOIRequest | None] = {}
         self._tokens: dict[str, int | None] = {}  # reply token: its request, if any
         self._ours: dict[str, int | None] = {}  # Message-ID: our message's request, if ours
-        self._open: dict[int, list[FOIRequest]] = {}  # force: its open requests
+        self._open: dict[int, list[int]] = {}  # force: its open requests
 
     def load(self, emails: list[ParsedEmail]):
         """Read what matching `emails` will look up, for all of them at once."""
         self.forget()
         self._read_tokens({token for email in emails for token in _tokens(email)})
         self._read_ours({message_id for email in emails for message_id in _thread_ids(email)})
+        self._read_open(
+            {
+                force.pk
+                for email in emails
+                for force in self.forces_writing_from(_sender_domain(email, self))
+            }
+        )
         wanted = {pk for pk in [*self._tokens.values(), *self._ours.values()] if pk}
         wanted |= {pk for email in emails for pk in _our_numbers(email) if pk <= MAX_ID}
+        wanted |= {pks[0] for pks in self._open.values() if len(pks) == 1}
         self._read_requests(_requests(pk__in=wanted), wanted)
-        forces = {
-            force.pk
-            for email in emails
-            for force in self.forces_writing_from(_sender_domain(email, self))
-        }
-        self._read_open(forces)
 
     def remember_reference(self, request_id, reference):
         key = normalised_reference(reference)
@@ -103,9 +105,11 @@ class Directory:
         self._read_ours(message_ids)
         return {key: self._ours[key] for key in message_ids if self._ours[key]}
 
-    def open_requests(self, force) -> list[FOIRequest]:
+    def only_open_request(self, force) -> FOIRequest | None:
+        """The force's open request, if it has exactly one."""
         self._read_open({force.pk})
-        return self._open[force.pk]
+        pks = self._open[force.pk]
+        return self.request(pks[0]) if len(pks) == 1 else None
 
     def forces_writing_from(self, domain) -> list[Force]:
         if not domain:
@@ -133,26 +137,22 @@ class Directory:
                 ).values_list("message_id", "request_id")
             )
 
-    def _read_requests(self, queryset, pks):
-        for pk in pks:
-            self._requests.setdefault(pk, None)
-        for request in queryset:
-            self._kept(request)
-
     def _read_open(self, force_ids):
         missing = set(force_ids) - self._open.keys()
         if missing:
             for force_id in missing:
                 self._open[force_id] = []
-            for request in _requests(force_id__in=missing).open():
-                self._open[request.force_id].append(self._kept(request))
+            open_requests = FOIRequest.objects.filter(force_id__in=missing).open()
+            for pk, force_id in open_requests.values_list("pk", "force_id"):
+                self._open[force_id].append(pk)
 
-    def _kept(self, request):
-        """One object per request in a batch: what filing one message changes on its request
-        (returns/replies/store.py) is seen when the next one is filed."""
-        if self._requests.get(request.pk) is None:
+    def _read_requests(self, queryset, pks):
+        """Each request is read once per batch, so what filing one message changes on its
+        request (returns/replies/store.py) is seen when the next one is filed."""
+        for pk in pks:
+            self._requests.setdefault(pk, None)
+        for request in queryset:
             self._requests[request.pk] = request
-        return self._requests[request.pk]
 
 
 def match(email: ParsedEmail, force_reference: str = "", directory: Directory | None = None):
@@ -269,8 +269,7 @@ def _by_domain(email, directory):
     forces = directory.forces_writing_from(_sender_domain(email, directory))
     if len(forces) != 1:
         return None
-    open_requests = directory.open_requests(forces[0])
-    return open_requests[0] if len(open_requests) == 1 else None
+    return directory.only_open_request(forces[0])
 
 
 # --- For staff: likely requests of an unmatched reply --------------------------------------

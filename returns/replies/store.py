@@ -159,7 +159,6 @@ def _store_together(items, source, user, directory):
         found = match.match(item.email, item.verdict.force_reference, directory)
         if found.request and item.verdict.force_reference:
             directory.remember_reference(found.request.pk, item.verdict.force_reference)
-        _write_files(item)
         rows.append(_rows(item, source, found, user))
     with transaction.atomic():
         Correspondence.objects.bulk_create([row.correspondence for row in rows if row.filed])
@@ -215,16 +214,15 @@ def _checked_attachment(part) -> EmailAttachment:
     return item
 
 
-def _write_files(item: Incoming):
+def _write_files(item: Incoming, message: InboundMessage):
     """The raw .eml and the accepted attachments, written once (a retry reuses them)."""
-    if item.raw_file:
-        return
     for attachment in item.attachments:
         if not attachment.refused and not attachment.file:
             attachment.file.save(attachment.name, ContentFile(attachment.data), save=False)
-    holder = InboundMessage(message_id=item.email.message_id)
-    holder.raw.save(_raw_name(holder), ContentFile(item.raw), save=False)
-    item.raw_file = holder.raw.name
+    if not item.raw_file:
+        message.raw.save(_raw_name(message), ContentFile(item.raw), save=False)
+        item.raw_file = message.raw.name
+    message.raw = item.raw_file
 
 
 @dataclass
@@ -251,7 +249,6 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
     email, verdict = item.email, item.verdict
     message = InboundMessage(
         message_id=email.message_id,
-        raw=item.raw_file,
         size=item.size,
         source=source,
         sender=email.sender[:254],
@@ -267,6 +264,7 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
     refused = [f"{item.name}: {item.refused}" for item in item.attachments if item.refused]
     if refused:
         message.problem = " ".join([message.problem, "Attachments refused:", *refused])[:300]
+    _write_files(item, message)
     attachments = [
         EmailAttachment(
             file=template.file.name or "",
