@@ -36,7 +36,8 @@ HOW_TO_SET_UP = (
     "restart them (README: Replies). Meanwhile, take replies in with `manage.py ingest_email "
     "FILE...` or the admin's Upload a forwarded email."
 )
-BULK = 50  # messages per FETCH command
+BULK = 50  # messages per FETCH command, and per batch stored
+BATCH_BYTES = 50 * 1024 * 1024  # a batch held in memory is stored sooner when it is this big
 
 
 class MailboxNotConfigured(Exception):
@@ -103,7 +104,7 @@ def fetch_replies(limit: int | None = None) -> FetchReport:
                 except Exception as error:  # left unread, for the next run; the rest go on
                     _failed(report, item.uid, error)
                     continue
-                if len(batch) >= BULK:
+                if len(batch) >= BULK or sum(item.size for _, item in batch) >= BATCH_BYTES:
                     _store(mailbox, batch, directory, report)
                     batch = []
             if batch:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from returns.models import Correspondence, FOIRequest, InboundMessage
-from returns.replies import store
+from returns.replies import mailbox, store
 from tests.returns.replies_helpers import (  # noqa: F401
     CORPUS,
     EXPECTED,
@@ -113,4 +113,21 @@ def test_it_reports_a_message_another_run_stored_meanwhile_as_a_duplicate(round_
     assert lines[1] == {**raced[1].as_json(), "duplicate": True}
     assert InboundMessage.objects.count() == 3
     assert Correspondence.objects.filter(direction="in").count() == 2
+    assert imap.unseen() == 0
+
+
+def test_it_stores_a_batch_sooner_when_it_holds_many_bytes(round_, imap, capsys):
+    imap.append(*[raw_email(name, round_) for name in SOME])
+    batches = []
+
+    def counted(items, source, **kwargs):
+        batches.append(len(items))
+        return store.store_all(items, source, **kwargs)
+
+    with mock.patch.object(mailbox, "BATCH_BYTES", 8_000):  # 01 and 12 hold 8.8 kB
+        with mock.patch.object(mailbox, "store_all", counted):
+            lines = fetched(capsys)
+
+    assert batches == [2, 1]
+    assert [line["duplicate"] for line in lines] == [False, False, False]
     assert imap.unseen() == 0
