@@ -8,6 +8,9 @@ to confirm (returns/replies/confirm.py); otherwise it waits in Unmatched replies
 only what cannot hurt: the force's reference is noted where the request has none, and a
 delivery failure flags the request as not delivered (staff are told). What ends or stops the
 clock waits for staff; until then the request is not chased (returns/stages.py).
+
+The mailbox stores its messages a batch at a time (`store_all`: one transaction, a few
+queries); a batch that cannot be stored whole is stored one message at a time.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ def ingest(
     user=None,
     directory: match.Directory | None = None,
     deferred: bool = False,
-):
+) -> Ingested | Incoming:
     """Store, match, classify and (if certain) file one raw email; never stores it twice.
 
     With `deferred`, the email is only read and judged: the Incoming returned is stored, with
@@ -121,12 +124,10 @@ def store_all(
     the database refuses), each is stored alone, so one cannot keep the others out."""
     directory = directory or match.Directory()
     if len(items) > 1:
-        references = {key: set(pks) for key, pks in directory.references.items()}
         try:
             return _store_together(items, source, user, directory)
         except Exception:
             logger.info("%s messages could not be stored together: one at a time", len(items))
-            directory.references = references
     results = []
     for item in items:
         try:
@@ -148,6 +149,15 @@ def _store_alone(item, source, user, directory):
 
 def _store_together(items, source, user, directory):
     """Store the new ones of `items` in one transaction (a few queries whatever their number)."""
+    references = {key: set(pks) for key, pks in directory.references.items()}
+    try:
+        return _store_new(items, source, user, directory)
+    except Exception:  # what the batch taught the directory was not stored
+        directory.references = references
+        raise
+
+
+def _store_new(items, source, user, directory):
     results = _existing([item.email.message_id for item in items])
     new = {}
     for item in items:
