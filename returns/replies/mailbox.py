@@ -3,9 +3,10 @@
 What `manage.py fetch_replies` and the beat task (every 5 minutes) run. A message is marked
 processed on the server (\\Seen, or moved to IMAP_PROCESSED_FOLDER) only after the transaction
 that stored it has committed, so a crash can only make the next run read it again, where its
-Message-ID shows it was already stored. An unreachable mailbox raises MailboxUnreachable (the
-task retries; each attempt is recorded on MailboxCheck and shown in the admin); nothing is
-marked, so nothing is lost.
+Message-ID shows it was already stored. Messages are read one by one and stored a batch (one
+FETCH of BULK messages) at a time, in one transaction (store_all). An unreachable mailbox
+raises MailboxUnreachable (the task retries; each attempt is recorded on MailboxCheck and
+shown in the admin); nothing is marked, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from imap_tools.errors import ImapToolsError
 
 from returns.models import MailboxCheck
 from returns.replies import match
-from returns.replies.store import Ingested, ingest
+from returns.replies.store import Ingested, ingest, store_all
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ HOW_TO_SET_UP = (
     "restart them (README: Replies). Meanwhile, take replies in with `manage.py ingest_email "
     "FILE...` or the admin's Upload a forwarded email."
 )
-BULK = 50  # messages per FETCH command
+BULK = 50  # messages per FETCH command, and per batch stored
+BATCH_BYTES = 50 * 1024 * 1024  # a batch held in memory is stored sooner when it is this big
 
 
 class MailboxNotConfigured(Exception):
@@ -95,26 +97,24 @@ def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
         with connect() as mailbox:
             directory = match.Directory()
             uids = mailbox.uids(AND(seen=False))[:limit]
-            stored = []  # uids committed, to be marked in batches
+            batch = []  # (uid, Incoming): read, to be stored together
             for done, item in enumerate(
                 mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK), 1
             ):
                 if progress:
                     progress(done - 1, len(uids))
                 try:
-                    report.taken.append(ingest(item.raw, "mailbox", directory=directory))
+                    batch.append((item.uid, ingest(item.raw, "mailbox", deferred=True)))
                 except UNREACHABLE:
                     raise
                 except Exception as error:  # left unread, for the next run; the rest go on
-                    logger.exception("Message %s could not be taken in", item.uid)
-                    report.failed.append(f"message {item.uid}: {type(error).__name__}: {error}")
+                    _failed(report, item.uid, error)
                     continue
-                stored.append(item.uid)  # ingest has committed
-                if len(stored) >= BULK:
-                    _mark_processed(mailbox, stored)
-                    stored = []
-            if stored:
-                _mark_processed(mailbox, stored)
+                if len(batch) >= BULK or sum(item.size for _, item in batch) >= BATCH_BYTES:
+                    _store(mailbox, batch, directory, report)
+                    batch = []
+            if batch:
+                _store(mailbox, batch, directory, report)
             if progress:
                 progress(len(uids), len(uids))
     except UNREACHABLE as error:
@@ -123,6 +123,27 @@ def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
         raise MailboxUnreachable(reason) from error
     _record(report, error="; ".join(report.failed))
     return report
+
+
+def _store(mailbox, batch, directory, report):
+    """Store a batch in one transaction, then mark what it stored as processed."""
+    results = store_all([item for _, item in batch], "mailbox", directory=directory)
+    stored = []
+    for (uid, _), result in zip(batch, results, strict=True):
+        if isinstance(result, UNREACHABLE):
+            raise result
+        if isinstance(result, Exception):
+            _failed(report, uid, result)
+        else:
+            report.taken.append(result)
+            stored.append(uid)  # committed
+    if stored:
+        _mark_processed(mailbox, stored)
+
+
+def _failed(report, uid, error):
+    logger.error("Message %s could not be taken in", uid, exc_info=error)
+    report.failed.append(f"message {uid}: {type(error).__name__}: {error}")
 
 
 def _mark_processed(mailbox, uids):

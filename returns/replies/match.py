@@ -26,6 +26,7 @@ from returns.replies.parse import ParsedEmail
 
 TOKEN = re.compile(r"\+([a-z0-9]{12})@", re.IGNORECASE)
 OUR_REFERENCE = re.compile(r"\bFOIR-(\d{5,})\b", re.IGNORECASE)
+MAX_ID = 2**63 - 1  # a larger "FOIR-" number names no request (and is not read in a batch)
 
 
 @dataclass
@@ -43,17 +44,44 @@ class Suggestion:
 
 
 class Directory:
-    """What matching looks up, read once per batch of messages: the forces and the forces'
-    references (a batch may add references: `remember_reference`)."""
+    """What matching looks up. The forces and the forces' references are read once (a batch
+    may add references: `remember_reference`); what else the messages of a batch name (reply
+    tokens, our Message-IDs, requests, the open requests of their senders' forces) is read
+    for the whole batch by `load`, a few queries, and anything not loaded when it is asked."""
 
     def __init__(self):
         self.forces = list(Force.objects.all())
-        self._requests: dict[int, FOIRequest] = {}
+        self._forces_by_domain: dict[str, list[Force]] = {}
         self.references: dict[str, set[int]] = {}
         for pk, reference in FOIRequest.objects.exclude(reference="").values_list(
             "pk", "reference"
         ):
             self.remember_reference(pk, reference)
+        self.forget()
+
+    def forget(self):
+        """Drop what was read for the last batch: requests may have changed since."""
+        self._requests: dict[int, FOIRequest | None] = {}
+        self._tokens: dict[str, int | None] = {}  # reply token: its request, if any
+        self._ours: dict[str, int | None] = {}  # Message-ID: our message's request, if ours
+        self._open: dict[int, list[int]] = {}  # force: its open requests
+
+    def load(self, emails: list[ParsedEmail]):
+        """Read what matching `emails` will look up, for all of them at once."""
+        self.forget()
+        self._read_tokens({token for email in emails for token in _tokens(email)})
+        self._read_ours({message_id for email in emails for message_id in _thread_ids(email)})
+        self._read_open(
+            {
+                force.pk
+                for email in emails
+                for force in self.forces_writing_from(_sender_domain(email, self))
+            }
+        )
+        wanted = {pk for pk in [*self._tokens.values(), *self._ours.values()] if pk}
+        wanted |= {pk for email in emails for pk in _our_numbers(email) if pk <= MAX_ID}
+        wanted |= {pks[0] for pks in self._open.values() if len(pks) == 1}
+        self._read_requests(_requests(pk__in=wanted), wanted)
 
     def remember_reference(self, request_id, reference):
         key = normalised_reference(reference)
@@ -61,15 +89,70 @@ class Directory:
             self.references.setdefault(key, set()).add(request_id)
 
     def request(self, pk) -> FOIRequest | None:
-        """The request `pk`, read once per batch (None when there is none)."""
+        """The request `pk` (None when there is none)."""
         if pk not in self._requests:
-            self._requests[pk] = _requests(pk=pk).first()
+            self._read_requests(_requests(pk=pk), {pk})
         return self._requests[pk]
+
+    def request_with_token(self, tokens) -> FOIRequest | None:
+        """The request whose reply token is one of `tokens` (the first made, if several)."""
+        self._read_tokens(tokens)
+        found = [self._tokens[token] for token in tokens if self._tokens[token]]
+        return self.request(min(found)) if found else None
+
+    def our_messages(self, message_ids) -> dict[str, int]:
+        """{Message-ID: its request} for those of `message_ids` that are our messages'."""
+        self._read_ours(message_ids)
+        return {key: self._ours[key] for key in message_ids if self._ours[key]}
+
+    def only_open_request(self, force) -> FOIRequest | None:
+        """The force's open request, if it has exactly one."""
+        self._read_open({force.pk})
+        pks = self._open[force.pk]
+        return self.request(pks[0]) if len(pks) == 1 else None
 
     def forces_writing_from(self, domain) -> list[Force]:
         if not domain:
             return []
-        return [force for force in self.forces if force.writes_from(domain)]
+        if domain not in self._forces_by_domain:
+            found = [force for force in self.forces if force.writes_from(domain)]
+            self._forces_by_domain[domain] = found
+        return self._forces_by_domain[domain]
+
+    def _read_tokens(self, tokens):
+        missing = set(tokens) - self._tokens.keys()
+        if missing:
+            self._tokens.update(dict.fromkeys(missing))
+            self._tokens.update(
+                FOIRequest.objects.filter(reply_token__in=missing).values_list("reply_token", "pk")
+            )
+
+    def _read_ours(self, message_ids):
+        missing = set(message_ids) - self._ours.keys()
+        if missing:
+            self._ours.update(dict.fromkeys(missing))
+            self._ours.update(
+                Correspondence.objects.filter(
+                    message_id__in=missing, direction=Correspondence.Direction.OUT
+                ).values_list("message_id", "request_id")
+            )
+
+    def _read_open(self, force_ids):
+        missing = set(force_ids) - self._open.keys()
+        if missing:
+            for force_id in missing:
+                self._open[force_id] = []
+            open_requests = FOIRequest.objects.filter(force_id__in=missing).open()
+            for pk, force_id in open_requests.values_list("pk", "force_id"):
+                self._open[force_id].append(pk)
+
+    def _read_requests(self, queryset, pks):
+        """Each request is read once per batch, so what filing one message changes on its
+        request (returns/replies/store.py) is seen when the next one is filed."""
+        for pk in pks:
+            self._requests.setdefault(pk, None)
+        for request in queryset:
+            self._requests[request.pk] = request
 
 
 def match(email: ParsedEmail, force_reference: str = "", directory: Directory | None = None):
@@ -115,40 +198,44 @@ def _all_addresses(email):
     return [*email.recipients, *original]
 
 
+def _tokens(email):
+    return {found.lower() for address in _all_addresses(email) for found in TOKEN.findall(address)}
+
+
 def _by_token(email, directory):
-    addresses = _all_addresses(email)
-    tokens = {found.lower() for address in addresses for found in TOKEN.findall(address)}
-    if not tokens:
-        return None
-    pk = FOIRequest.objects.filter(reply_token__in=tokens).order_by("pk").values("pk")[:1]
-    pk = next(iter(pk), {}).get("pk")
-    return directory.request(pk) if pk else None
+    tokens = _tokens(email)
+    return directory.request_with_token(tokens) if tokens else None
 
 
-def _by_thread(email, directory):
+def _thread_ids(email):
+    """The Message-IDs a message answers, the nearest in the thread first."""
     ids = [*email.in_reply_to, *reversed(email.references)]
     if email.original and email.original.message_id:
         ids.insert(0, email.original.message_id)
+    return ids
+
+
+def _by_thread(email, directory):
+    ids = _thread_ids(email)
     if not ids:
         return None
-    ours = dict(
-        Correspondence.objects.filter(
-            message_id__in=ids, direction=Correspondence.Direction.OUT
-        ).values_list("message_id", "request_id")
-    )
+    ours = directory.our_messages(ids)
     for message_id in ids:  # the nearest in the thread first
         if message_id in ours:
             return directory.request(ours[message_id])
     return None
 
 
-def _by_subject(email, directory):
+def _our_numbers(email):
     subjects = [email.subject, email.original.subject if email.original else ""]
-    for subject in subjects:
-        for number in OUR_REFERENCE.findall(subject or ""):
-            request = directory.request(int(number))
-            if request is not None:
-                return request
+    return [int(number) for subject in subjects for number in OUR_REFERENCE.findall(subject or "")]
+
+
+def _by_subject(email, directory):
+    for number in _our_numbers(email):
+        request = directory.request(number)
+        if request is not None:
+            return request
     return None
 
 
@@ -182,8 +269,7 @@ def _by_domain(email, directory):
     forces = directory.forces_writing_from(_sender_domain(email, directory))
     if len(forces) != 1:
         return None
-    open_requests = list(_requests(force=forces[0]).open()[:2])
-    return open_requests[0] if len(open_requests) == 1 else None
+    return directory.only_open_request(forces[0])
 
 
 # --- For staff: likely requests of an unmatched reply --------------------------------------

@@ -11,14 +11,39 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from functools import lru_cache
 
 from returns.replies.text import html_to_text, tidy
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Forwarded-To")
 BODY_LIMIT = 200_000  # characters of text kept for the page and classification
+
+
+class _ReusedHeaders(HeaderRegistry):
+    """The standard header objects, each value parsed once: the parser and the reading below
+    ask for a part's Content-Type several times, and each ask would parse it again."""
+
+    def __init__(self):
+        super().__init__()
+        self._classes = {}
+        self._parsed = lru_cache(maxsize=4096)(super().__call__)
+
+    def __getitem__(self, name):
+        name = name.lower()
+        if name not in self._classes:
+            self._classes[name] = super().__getitem__(name)
+        return self._classes[name]
+
+    def __call__(self, name, value):
+        return self._parsed(name, value)
+
+
+# policy.default, its header objects (immutable) reused for a value seen before.
+POLICY = policy.default.clone(header_factory=_ReusedHeaders())
 
 
 @dataclass
@@ -71,7 +96,7 @@ def parse(raw: bytes, *, headers_only: bool = False) -> ParsedEmail:
     """The email in `raw`; with `headers_only` (a message over the size limit), its headers."""
     if headers_only:
         raw = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\n\n"
-    message = message_from_bytes(raw, policy=policy.default)
+    message = message_from_bytes(raw, policy=POLICY)
     parsed = ParsedEmail(message_id=_message_id(message, raw), headers_only=headers_only)
     _read_headers(message, parsed)
     if not headers_only:
@@ -127,11 +152,24 @@ def header(message, name) -> str:
 
 
 def _message_id(message, raw) -> str:
-    found = MESSAGE_ID.findall(header(message, "Message-ID"))
+    found = MESSAGE_ID.findall(_plain_message_id(message) or header(message, "Message-ID"))
     if found:
         return found[0][:255]
     # No Message-ID: one derived from the bytes, so the same message is still stored once.
     return f"<{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.invalid>"
+
+
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+PLAIN_MESSAGE_ID = re.compile(rf"[ \t]*<{_ATEXT}(?:\.{_ATEXT})*@{_ATEXT}(?:\.{_ATEXT})*>[ \t]*")
+
+
+def _plain_message_id(message) -> str:
+    """The Message-ID as `header` reads it, when it has the plain form <dot-atom@dot-atom>
+    (RFC 5322 3.6.4; most have): that form reads the same raw as through the email package's
+    parser, which is slow for it. Otherwise ""."""
+    value = next((v for k, v in message.raw_items() if k.lower() == "message-id"), "")
+    value = value.replace("\r", "").replace("\n", "")  # unfolded, as the parser reads it
+    return " ".join(value.split()) if PLAIN_MESSAGE_ID.fullmatch(value) else ""
 
 
 def addresses(message, *names) -> list[str]:
@@ -270,7 +308,7 @@ def _embedded(part) -> Original:
         inner = payload[0]
     else:
         text = payload if isinstance(payload, str) else _bytes(part).decode("utf-8", "replace")
-        inner = message_from_bytes(text.encode("utf-8", "replace"), policy=policy.default)
+        inner = message_from_bytes(text.encode("utf-8", "replace"), policy=POLICY)
     return Original(
         message_id=(MESSAGE_ID.findall(header(inner, "Message-ID")) or [""])[0],
         subject=header(inner, "Subject"),

@@ -8,6 +8,9 @@ to confirm (returns/replies/confirm.py); otherwise it waits in Unmatched replies
 only what cannot hurt: the force's reference is noted where the request has none, and a
 delivery failure flags the request as not delivered (staff are told). What ends or stops the
 clock waits for staff; until then the request is not chased (returns/stages.py).
+
+The mailbox stores its messages a batch at a time (`store_all`: one transaction, a few
+queries); a batch that cannot be stored whole is stored one message at a time.
 """
 
 from __future__ import annotations
@@ -59,12 +62,46 @@ class Ingested:
         }
 
 
+@dataclass
+class Incoming:
+    """One email read and judged (`read`), not yet stored."""
+
+    raw: bytes  # as it is kept (only its headers, when it is over the size limit)
+    size: int  # as received
+    email: ParsedEmail
+    verdict: classify.Classification
+    attachments: list[EmailAttachment]  # unsaved: templates of the rows to store
+    accepted: list[str]
+    raw_file: str = ""  # the stored .eml, once written
+
+
 def ingest(
-    raw: bytes, source: str, *, user=None, directory: match.Directory | None = None
-) -> Ingested:
-    """Store, match, classify and (if certain) file one raw email; never stores it twice."""
+    raw: bytes,
+    source: str,
+    *,
+    user=None,
+    directory: match.Directory | None = None,
+    deferred: bool = False,
+) -> Ingested | Incoming:
+    """Store, match, classify and (if certain) file one raw email; never stores it twice.
+
+    With `deferred`, the email is only read and judged: the Incoming returned is stored, with
+    others, by `store_all` (what the mailbox does, a batch at a time).
+    """
+    incoming = read(raw)
+    if deferred:
+        return incoming
+    result = store_all([incoming], source, user=user, directory=directory)[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def read(raw: bytes) -> Incoming:
+    """Parse and classify `raw`, and check its attachments (no database, nothing stored)."""
     too_large = len(raw) > settings.INBOUND_MAX_MESSAGE_BYTES
     email = parse(raw, headers_only=too_large)
+    size = len(raw)
     if too_large:
         email.problems.append(
             TOO_LARGE.format(
@@ -73,37 +110,99 @@ def ingest(
             )
         )
         raw = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\r\n\r\n"
-    existing = _existing(email.message_id)
-    if existing is not None:
-        return existing
     attachments = [_checked_attachment(part) for part in email.attachments]
     accepted = [item.name for item in attachments if not item.refused]
     verdict = classify.classify(email, accepted)
+    return Incoming(raw, size, email, verdict, attachments, accepted)
+
+
+def store_all(
+    items: list[Incoming], source: str, *, user=None, directory: match.Directory | None = None
+) -> list[Ingested | Exception]:
+    """Store `items` in one transaction; for each, what became of it, or why it could not be
+    stored. If the batch cannot be stored (one message another run stored meanwhile, one row
+    the database refuses), each is stored alone, so one cannot keep the others out."""
     directory = directory or match.Directory()
-    found = match.match(email, verdict.force_reference, directory)
+    if len(items) > 1:
+        try:
+            return _store_together(items, source, user, directory)
+        except Exception:
+            logger.info("%s messages could not be stored together: one at a time", len(items))
+    results = []
+    for item in items:
+        try:
+            results.append(_store_alone(item, source, user, directory))
+        except Exception as error:
+            results.append(error)
+    return results
+
+
+def _store_alone(item, source, user, directory):
     try:
-        with transaction.atomic():
-            message = _store(email, raw, source, verdict, found, attachments, user)
+        return _store_together([item], source, user, directory)[0]
     except IntegrityError:  # stored meanwhile by another run: the first one stands
-        existing = _existing(email.message_id)
+        existing = _existing([item.email.message_id]).get(item.email.message_id)
         if existing is None:
             raise
         return existing
-    if found.request and verdict.force_reference:
-        directory.remember_reference(found.request.pk, verdict.force_reference)
-    return Ingested(message, False, accepted)
 
 
-def _existing(message_id):
-    message = (
+def _store_together(items, source, user, directory):
+    """Store the new ones of `items` in one transaction (a few queries whatever their number)."""
+    references = {key: set(pks) for key, pks in directory.references.items()}
+    try:
+        return _store_new(items, source, user, directory)
+    except Exception:  # what the batch taught the directory was not stored
+        directory.references = references
+        raise
+
+
+def _store_new(items, source, user, directory):
+    results = _existing([item.email.message_id for item in items])
+    new = {}
+    for item in items:
+        if item.email.message_id not in results and item.email.message_id not in new:
+            new[item.email.message_id] = item
+    directory.load([item.email for item in new.values()])
+    rows = []
+    for item in new.values():
+        found = match.match(item.email, item.verdict.force_reference, directory)
+        if found.request and item.verdict.force_reference:
+            directory.remember_reference(found.request.pk, item.verdict.force_reference)
+        rows.append(_rows(item, source, found, user))
+    with transaction.atomic():
+        Correspondence.objects.bulk_create([row.correspondence for row in rows if row.filed])
+        for row in rows:
+            row.message.correspondence = row.correspondence
+        InboundMessage.objects.bulk_create([row.message for row in rows])
+        EmailAttachment.objects.bulk_create(
+            [attachment for row in rows for attachment in row.attached()]
+        )
+        _note_attention([row for row in rows if row.filed])
+    for row in rows:
+        results[row.message.message_id] = Ingested(row.message, False, row.accepted)
+    # A message seen before, or twice in this batch, is a duplicate of the one stored.
+    return [
+        results[item.email.message_id]
+        if new.get(item.email.message_id) is item
+        else _as_duplicate(results[item.email.message_id])
+        for item in items
+    ]
+
+
+def _existing(message_ids) -> dict[str, Ingested]:
+    """{Message-ID: what was stored under it} for those of `message_ids` seen before."""
+    messages = (
         InboundMessage.objects.select_related("request__force")
-        .filter(message_id=message_id)
-        .first()
+        .filter(message_id__in=message_ids)
+        .prefetch_related("attachments")
     )
-    if message is None:
-        return None
-    names = [item.name for item in message.attachments.all() if not item.refused]
-    return Ingested(message, True, names)
+    return {
+        message.message_id: Ingested(
+            message, True, [item.name for item in message.attachments.all() if not item.refused]
+        )
+        for message in messages
+    }
 
 
 def _checked_attachment(part) -> EmailAttachment:
@@ -125,10 +224,42 @@ def _checked_attachment(part) -> EmailAttachment:
     return item
 
 
-def _store(email: ParsedEmail, raw, source, verdict, found, attachments, user):
+def _write_files(item: Incoming, message: InboundMessage):
+    """The raw .eml and the accepted attachments, written once (a retry reuses them)."""
+    for attachment in item.attachments:
+        if not attachment.refused and not attachment.file:
+            attachment.file.save(attachment.name, ContentFile(attachment.data), save=False)
+    if not item.raw_file:
+        message.raw.save(_raw_name(message), ContentFile(item.raw), save=False)
+        item.raw_file = message.raw.name
+    message.raw = item.raw_file
+
+
+@dataclass
+class _Rows:
+    """The rows one new email becomes (unsaved)."""
+
+    message: InboundMessage
+    attachments: list[EmailAttachment]
+    accepted: list[str]
+    correspondence: Correspondence | None = None
+    attention: list[str] = field(default_factory=list)
+
+    @property
+    def filed(self):
+        return self.correspondence is not None
+
+    def attached(self):
+        for attachment in self.attachments:
+            attachment.message = self.message
+        return self.attachments
+
+
+def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
+    email, verdict = item.email, item.verdict
     message = InboundMessage(
         message_id=email.message_id,
-        size=len(raw),
+        size=item.size,
         source=source,
         sender=email.sender[:254],
         recipients=", ".join(email.recipients)[:2000],
@@ -140,24 +271,47 @@ def _store(email: ParsedEmail, raw, source, verdict, found, attachments, user):
         force_reference=verdict.force_reference,
         problem=" ".join(email.problems)[:300],
     )
-    refused = [f"{item.name}: {item.refused}" for item in attachments if item.refused]
+    refused = [f"{item.name}: {item.refused}" for item in item.attachments if item.refused]
     if refused:
         message.problem = " ".join([message.problem, "Attachments refused:", *refused])[:300]
-    message.raw.save(_raw_name(message), ContentFile(raw), save=False)
-    for item in attachments:
-        if not item.refused:
-            item.file.save(item.name, ContentFile(item.data), save=False)
+    _write_files(item, message)
+    attachments = [
+        EmailAttachment(
+            file=template.file.name or "",
+            name=template.name,
+            original_name=template.original_name,
+            content_type=template.content_type,
+            size=template.size,
+            refused=template.refused,
+        )
+        for template in item.attachments
+    ]
+    rows = _Rows(message, attachments, item.accepted)
     if found.request is not None:
         # The source file of the figures: a document, never a signature's logo.
-        documents = [item for item in attachments if item.file and _is_document(item.name)]
-        file_under(message, found.request, found.matched_by, note=found.note, user=user,
-                   documents=documents, unsaved=True)  # fmt: skip
-    else:
-        message.save()
-    for item in attachments:
-        item.message = message
-    EmailAttachment.objects.bulk_create(attachments)
-    return message
+        documents = [row for row in attachments if row.file and _is_document(row.name)]
+        rows.correspondence = _incoming(message, found.request, documents, user)
+        message.request, message.matched_by = found.request, found.matched_by
+        message.match_note = found.note[:300]
+        message.filed_by = user
+        rows.attention = [text for text in (found.note, message.problem) if text]
+    return rows
+
+
+def _note_attention(rows: list[_Rows]):
+    """What filing can do at once (the force's reference, a bounce), and why staff must look."""
+    changed = []
+    for row in rows:
+        row.attention += _note_what_is_certain(row.message, row.message.request, row.correspondence)
+        if row.attention:
+            row.correspondence.needs_attention = " ".join(row.attention)[:200]
+            changed.append(row.correspondence)
+    if changed:
+        Correspondence.objects.bulk_update(changed, ["needs_attention"])
+
+
+def _as_duplicate(result: Ingested) -> Ingested:
+    return Ingested(result.message, True, result.attachments)
 
 
 def _is_document(name):
@@ -174,26 +328,31 @@ def received_on(message: InboundMessage):
     return timezone.localdate(moment)
 
 
-def file_under(
-    message: InboundMessage,
-    request: FOIRequest,
-    matched_by,
-    *,
-    note="",
-    user=None,
-    documents=None,
-    unsaved=False,
-):
-    """File `message` under `request` as incoming correspondence, its kind still a suggestion.
-
-    `documents`: its stored attachments, when known; `unsaved`: `message` is new (saved here).
-    """
+def file_under(message: InboundMessage, request: FOIRequest, matched_by, *, note="", user=None):
+    """File the stored `message` under `request` as incoming correspondence (staff's choice
+    from Unmatched replies), its kind still a suggestion."""
     attention = [text for text in (note, message.problem) if text]
-    if documents is None:
-        stored = message.attachments.exclude(file="")
-        documents = [item for item in stored if _is_document(item.name)]
+    stored = message.attachments.exclude(file="")
+    documents = [item for item in stored if _is_document(item.name)]
+    correspondence = _incoming(message, request, documents, user)
+    correspondence.save()
+    message.request, message.matched_by = request, matched_by
+    message.match_note = note[:300]
+    message.correspondence, message.filed_by = correspondence, user
+    message.save(
+        update_fields=["request", "matched_by", "match_note", "correspondence", "filed_by"]
+    )
+    attention += _note_what_is_certain(message, request, correspondence)
+    if attention:
+        correspondence.needs_attention = " ".join(attention)[:200]
+        correspondence.save(update_fields=["needs_attention"])
+    return correspondence
+
+
+def _incoming(message, request, documents, user) -> Correspondence:
+    """The incoming correspondence `message` becomes under `request` (unsaved)."""
     first_document = documents[0] if documents else None
-    correspondence = Correspondence.objects.create(
+    return Correspondence(
         request=request,
         direction=Correspondence.Direction.IN,
         kind=message.suggested_kind,
@@ -208,20 +367,6 @@ def file_under(
         kind_reason=message.kind_reason,
         created_by=user,
     )
-    message.request, message.matched_by = request, matched_by
-    message.match_note = note[:300]
-    message.correspondence, message.filed_by = correspondence, user
-    if unsaved:
-        message.save()
-    else:
-        message.save(
-            update_fields=["request", "matched_by", "match_note", "correspondence", "filed_by"]
-        )
-    attention += _note_what_is_certain(message, request, correspondence)
-    if attention:
-        correspondence.needs_attention = " ".join(attention)[:200]
-        correspondence.save(update_fields=["needs_attention"])
-    return correspondence
 
 
 def _note_what_is_certain(message, request, correspondence) -> list[str]:
