@@ -92,11 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 # A second connection to the same database, for the progress of long work (jobs/running.py):
-# its writes are seen while the work's own transaction is still open. On SQLite it waits for
-# the write lock only briefly: a progress write that cannot be made at once is skipped.
+# its writes are seen while the work's own transaction is still open (not used on SQLite).
 DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
-if DATABASES["jobs"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["jobs"]["OPTIONS"] = {**DATABASES["jobs"]["OPTIONS"], "timeout": 0.2}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

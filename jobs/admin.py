@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jobs.models import Job
 from jobs.progress import duration_text, progress_view
-from jobs.running import may_see
+from jobs.running import latest, may_see
 
 REFRESH_SECONDS = 2
 
@@ -70,7 +70,7 @@ class JobAdmin(admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        job = self.visible_job(request, object_id)
+        job = latest(self.visible_job(request, object_id))
         now = timezone.now()
         view = progress_view(job, now, timedelta(minutes=settings.JOBS_STALLED_AFTER_MINUTES))
         context = {

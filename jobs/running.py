@@ -1,18 +1,21 @@
 """Starting a job, running it on a worker, and reporting its progress (docs/long-work.md).
 
 The web request only records the job and queues its task; the worker claims it, runs its kind
-(jobs/registry.py) and records how it ended. Progress is written through a database connection
-of its own (the `jobs` alias), so the page sees it while the work's transaction is still open.
+(jobs/registry.py) and records how it ended. Progress is written so that the page sees it while
+the work's own transaction is still open (`Progress`).
 """
 
+import json
 import logging
 import os
 import tempfile
 import time
+from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from jobs.models import Job
@@ -79,6 +82,7 @@ def run(job_id):
 def _end(job, state, *, result=None, error="", problems=()):
     if state == Job.State.FAILED and job.output:
         job.output.delete(save=False)
+    _note_path(job.pk).unlink(missing_ok=True)
     outcome = result.as_json() if result else JobResult(error, "error", list(problems)).as_json()
     Job.objects.filter(pk=job.pk).update(
         state=state,
@@ -97,8 +101,9 @@ def _end(job, state, *, result=None, error="", problems=()):
 class Progress:
     """`progress(done, total)`, as the plain functions call it, written at most twice a second.
 
-    A write that cannot be made at once (SQLite holds one writer at a time, and the work's own
-    transaction may be it) is skipped: the next one, or the end, catches up.
+    On PostgreSQL through the `jobs` connection, committed at once. SQLite has one writer at a
+    time, and the job's own transaction holds it: there the progress goes to a small file under
+    MEDIA_ROOT/jobs/progress instead (SQLite means one machine), which the page reads.
     """
 
     def __init__(self, job):
@@ -122,15 +127,45 @@ class Progress:
 
     def write(self):
         self.last_written = time.monotonic()
+        self.job.updated_at = timezone.now()
+        if connections[PROGRESS_DB].vendor == "sqlite":
+            _write_note(self.job)
+            return
         try:
             Job.objects.using(PROGRESS_DB).filter(pk=self.job.pk).update(
-                done=self.job.done,
-                total=self.job.total,
-                stage=self.job.stage,
-                updated_at=timezone.now(),
+                **{name: getattr(self.job, name) for name in NOTED}
             )
         except DatabaseError as error:
-            log.debug("Progress of job %s not written now: %s", self.job.pk, error)
+            log.warning("Progress of job %s not written: %s", self.job.pk, error)
+
+
+NOTED = ("done", "total", "stage", "updated_at")
+
+
+def latest(job):
+    """The job as its page shows it: with the progress noted in its file, if any (SQLite)."""
+    try:
+        note = json.loads(_note_path(job.pk).read_text())
+    except (OSError, ValueError):
+        return job
+    if job.is_active:
+        job.done, job.total, job.stage = note["done"], note["total"], note["stage"]
+        job.updated_at = datetime.fromisoformat(note["updated_at"])
+    return job
+
+
+def _note_path(job_id):
+    return Path(settings.MEDIA_ROOT) / "jobs" / "progress" / f"{job_id}.json"
+
+
+def _write_note(job):
+    path = _note_path(job.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    note = {name: getattr(job, name) for name in NOTED}
+    note["updated_at"] = job.updated_at.isoformat()
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(json.dumps(note))
+    os.replace(scratch, path)  # the page never reads half a note
 
 
 def save_output(job, file_name, write):

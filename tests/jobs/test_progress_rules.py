@@ -74,3 +74,21 @@ def test_it_estimates_a_csv_by_its_lines_and_an_xlsx_by_the_size_its_sheet_state
 
 def test_it_estimates_nothing_for_a_damaged_xlsx():
     assert estimated_rows(b"PK\x03\x04 not really a zip") == 0
+
+
+def test_it_shows_the_progress_a_worker_noted_in_a_file_on_sqlite(settings, tmp_path):
+    from django.utils import timezone
+
+    from jobs.models import Job
+    from jobs.running import _write_note, latest
+
+    settings.MEDIA_ROOT = tmp_path
+    working = Job(pk=7, state="running", done=30_000, total=100_000, stage="Saving")
+    working.updated_at = timezone.now()
+    _write_note(working)
+
+    shown = latest(Job(pk=7, state="running"))
+    assert (shown.done, shown.total, shown.stage) == (30_000, 100_000, "Saving")
+    assert shown.updated_at == working.updated_at
+    ended = latest(Job(pk=7, state="done", done=100_000, total=100_000))
+    assert ended.done == 100_000  # the row's own figures once it has ended
