@@ -18,7 +18,7 @@ The rule, everywhere (admin action, request page, `verify_returns`):
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -169,19 +169,31 @@ def own_figures(user, figures):
 
 def authored_by(user, figures):
     """The ids of `figures` that `user` entered, imported or changed (their authors, as in
-    `authors_of`, asked of one user), in a query per CHUNK figures."""
+    `authors_of`, asked of one user), in two queries per CHUNK figures. The history is asked
+    by figure id, not as a subquery per figure: SQLite would read such a subquery through the
+    index on the user, every history row of a verifier who has verified thousands."""
     authored = set()
-    changed = Figure.history.filter(id=OuterRef("pk"), verified_at__isnull=True, history_user=user)
+    history_model = Figure.history.model
     for start in range(0, len(figures), CHUNK):
         ids = [figure.pk for figure in figures[start : start + CHUNK]]
-        among = history.ids_in(Figure._meta.pk.column, ids, table=Figure._meta.db_table)
-        among = RawSQL(*among, output_field=BooleanField())
         authored.update(
-            Figure.objects.filter(among)
-            .filter(Q(entered_by=user) | Q(import_batch__uploaded_by=user) | Exists(changed))
+            Figure.objects.filter(among(Figure, ids))
+            .filter(Q(entered_by=user) | Q(import_batch__uploaded_by=user))
             .values_list("pk", flat=True)
         )
+        authored.update(
+            history_model.objects.filter(among(history_model, ids, "id"))
+            .filter(verified_at__isnull=True, history_user=user)
+            .values_list("id", flat=True)
+        )
     return authored
+
+
+def among(model, ids, field=None):
+    """A filter for "the row's `field` (its primary key) is one of `ids`" (history.ids_in)."""
+    column = model._meta.get_field(field).column if field else model._meta.pk.column
+    sql, params = history.ids_in(column, ids, table=model._meta.db_table)
+    return RawSQL(sql, params, output_field=BooleanField())
 
 
 def stamp_unchanged(figures, user, now):
