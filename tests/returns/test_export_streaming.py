@@ -27,6 +27,13 @@ CELLS = 5_000  # per request and period: 2 requests x 2 periods -> 20,000 figure
 NOTES = ["", "=HYPERLINK(1)", 'Commas, "quotes"\nand a new line', "Ünïcode – ‘quoted’", "-1"]
 
 
+@pytest.fixture(autouse=True)
+def inline_downloads(settings):
+    """The page's own download (a deployment may raise the threshold this high); a job writes
+    the same file through the same writers (tests/jobs)."""
+    settings.JOBS_INLINE_MAX_ROWS = 1_000_000
+
+
 @pytest.fixture
 def campaign(caseworker, verifier, administrator):
     """20,000 verified figures of every status, from an import and from a reply letter."""
