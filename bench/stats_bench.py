@@ -85,13 +85,14 @@ def fill(figure_count):
                 SELECT 'offence_type', 'Offence ' || n FROM generate_series(1, %(types)s) n
             )
             INSERT INTO returns_figure (request_id, period, measure, breakdown, category, status,
-                value, raw_value, note, entered_at, updated_at, verified_by_id, verified_at)
+                value, raw_value, note, caveat, caveat_text, entered_at, updated_at,
+                verified_by_id, verified_at)
             SELECT r.id, p.period, %(measure)s, c.breakdown, c.category,
                 CASE WHEN (r.id + length(c.category)) %% 97 = 0
                      THEN 'suppressed' ELSE 'reported' END,
                 CASE WHEN (r.id + length(c.category)) %% 97 = 0 THEN NULL
                      ELSE (r.id * 7 + length(p.period) + length(c.category)) %% 400 END,
-                '', '', now(), now(), %(verifier)s, now()
+                '', '', false, '', now(), now(), %(verifier)s, now()
             FROM returns_foirequest r CROSS JOIN unnest(%(periods)s::text[]) AS p(period)
             CROSS JOIN cells c
             WHERE r.campaign_id = %(campaign)s

@@ -242,9 +242,10 @@ def seed_verified(campaign, verifier, count):
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO returns_figure (request_id, period, measure, breakdown, category, status, "
-            "value, raw_value, note, entered_at, updated_at, verified_by_id, verified_at) "
+            "value, raw_value, note, caveat, caveat_text, entered_at, updated_at, verified_by_id, "
+            "verified_at) "
             "SELECT request.id, period, %s, 'offence_type', 'Offence type ' || n, 'reported', "
-            "n %% 50, '', 'a note', now(), now(), %s, now() - n * interval '1 second' "
+            "n %% 50, '', 'a note', false, '', now(), now(), %s, now() - n * interval '1 second' "
             "FROM returns_foirequest request, unnest(%s::text[]) period, "
             "generate_series(1, %s) n WHERE request.campaign_id = %s "
             "ORDER BY request.id, period, n LIMIT %s",
