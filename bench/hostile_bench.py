@@ -7,8 +7,12 @@ not mix: the child times the command, the parent reads the child's peak resident
 child's memory before the import: Django and the app), and the message. A legitimate
 100,000-figure CSV goes through the same way for comparison: it must not be refused.
 Target: every hostile file refused within a few seconds and under 300 MB.
+
+--scale multiplies every file's size (rows or bytes) by a factor, 1 by default; a small one
+(tests/test_benches.py runs 0.001) only shows that the bench runs to its end.
 """
 
+import argparse
 import json
 import os
 import subprocess
@@ -46,8 +50,13 @@ CASES = [
 def main():
     """The parent: small on purpose. On Linux a child's ru_maxrss starts at its parent's
     resident size when it was forked, so a parent holding Django would inflate every peak."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="of every file's size")
+    scale = parser.parse_args().scale
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([sys.executable, __file__, "--prepare", folder], check=True)
+        subprocess.run([sys.executable, __file__, "--prepare", folder, str(scale)], check=True)
+        if scale != 1:
+            print(f"Every file's size multiplied by {scale} (the labels give the full sizes)")
         print(f"{'file':<48} {'size':>9} {'seconds':>8} {'peak MB':>8} {'(start)':>8}")
         for label, name, _, env in CASES:
             path = os.path.join(folder, name)
@@ -82,9 +91,13 @@ def run_child(path, extra_env):
         return json.loads(out.read().strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
-def prepare(folder):
+def prepare(folder, scale):
     """Migrate, make the campaign, build the files (in a child of its own)."""
     setup()
+
+    def scaled(size):
+        return max(1, round(size * scale))
+
     from django.core.management import call_command
 
     from bench.import_bench import FORCES, PERIODS, build_file
@@ -105,15 +118,15 @@ def prepare(folder):
             out.write(data)
 
     builders = {
-        "empty_rows": lambda path: hostile.empty_rows_xlsx(path, 3_000_000),
-        "bomb": lambda path: hostile.shared_strings_bomb_xlsx(path, 400 * MB),
-        "inflating": lambda path: hostile.inflating_sheet_xlsx(path, 1536 * MB),
-        "bad_60mb": lambda path: hostile.bad_rows_csv(path, 2_500_000),
-        "oversize": lambda path: hostile.oversize_csv(path, 21 * MB),
-        "bad_300k": lambda path: hostile.bad_rows_csv(path, 300_000),
-        "bad_150k": lambda path: hostile.bad_rows_csv(path, 150_000),
+        "empty_rows": lambda path: hostile.empty_rows_xlsx(path, scaled(3_000_000)),
+        "bomb": lambda path: hostile.shared_strings_bomb_xlsx(path, scaled(400 * MB)),
+        "inflating": lambda path: hostile.inflating_sheet_xlsx(path, scaled(1536 * MB)),
+        "bad_60mb": lambda path: hostile.bad_rows_csv(path, scaled(2_500_000)),
+        "oversize": lambda path: hostile.oversize_csv(path, scaled(21 * MB)),
+        "bad_300k": lambda path: hostile.bad_rows_csv(path, scaled(300_000)),
+        "bad_150k": lambda path: hostile.bad_rows_csv(path, scaled(150_000)),
         "shift_jis": lambda path: write(path, hostile.shift_jis_csv()),
-        "legit": lambda path: write(path, build_file(campaign, 100_000)),
+        "legit": lambda path: write(path, build_file(campaign, scaled(100_000))),
     }
     for _, name, builder, _ in CASES:
         if builder:
@@ -153,7 +166,7 @@ def setup():
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--prepare"]:
-        prepare(sys.argv[2])
+        prepare(sys.argv[2], float(sys.argv[3]))
     elif sys.argv[1:2] == ["--child"]:
         child(sys.argv[2])
     else:
