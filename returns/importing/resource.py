@@ -80,8 +80,8 @@ class ImportSummary:
 
     def counts_text(self):
         return (
-            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'}"
+            f"{self.created:,} created, {self.updated:,} updated, {self.unchanged:,} unchanged, "
+            f"{len(self.warnings):,} warning{'' if len(self.warnings) == 1 else 's'}"
         )
 
 

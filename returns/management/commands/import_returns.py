@@ -96,7 +96,7 @@ class Command(BaseCommand):
 
     def report(self, summary, name, campaign, named):
         verb = "Dry run, nothing saved: would import" if summary.dry_run else "Imported"
-        figures = f"{summary.rows} figure{'' if summary.rows == 1 else 's'}"
+        figures = f"{summary.rows:,} figure{'' if summary.rows == 1 else 's'}"
         counts = summary.counts_text()
         self.stdout.write(f"{verb} {name} into {campaign.slug}: {figures}; {counts}.")
         for warning in summary.warnings:
