@@ -85,9 +85,10 @@ class Force(models.Model):
 
     def writes_from(self, domain):
         """True when an address at `domain` belongs to this force (a subdomain counts)."""
-        domain = domain.lower().rstrip(".")
+        domain = without_pnn(domain.lower().rstrip("."))
         return any(
-            domain == known or domain.endswith("." + known) for known in self.mail_domain_list
+            domain == known or domain.endswith("." + known)
+            for known in map(without_pnn, self.mail_domain_list)
         )
 
     def names(self):
@@ -124,3 +125,15 @@ class Under18Population(models.Model):
 
     def __str__(self):
         return f"{self.force} mid-{self.year}: {self.under_18:,}"
+
+
+PNN = ".pnn.police.uk"
+
+
+def without_pnn(domain):
+    """`durham.pnn.police.uk` -> `durham.police.uk`: forces still write from their older Police
+    National Network addresses (e.g. freedomofinformation@durham.pnn.police.uk), which name the
+    same force as its police.uk domain."""
+    if domain.endswith(PNN):
+        return domain[: -len(PNN)] + ".police.uk"
+    return domain
