@@ -1,5 +1,6 @@
 import secrets
 import string
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -698,6 +699,8 @@ class SendRun(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Touched after each request: a running send whose heartbeat stops has lost its worker.
+    updated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -705,6 +708,15 @@ class SendRun(models.Model):
 
     def __str__(self):
         return f"Sending {self.campaign} ({self.get_state_display().lower()})"
+
+    def is_stalled(self, now):
+        """Running, with no request handled for JOBS_STALLED_AFTER_MINUTES: the worker stopped
+        (docs/long-work.md)."""
+        heartbeat = self.updated_at or self.started_at
+        quiet = timedelta(minutes=settings.JOBS_STALLED_AFTER_MINUTES)
+        return (
+            self.state == self.State.RUNNING and heartbeat is not None and now - heartbeat > quiet
+        )
 
     @property
     def is_active(self):

@@ -282,8 +282,9 @@ def run_sending(run_id) -> dict:
     """What the task does: send the run's campaign, recording progress after each request.
 
     A run is taken once (a task message delivered twice sends nothing the second time)."""
+    now = timezone.now()
     started = SendRun.objects.filter(pk=run_id, state=SendRun.State.QUEUED).update(
-        state=SendRun.State.RUNNING, started_at=timezone.now()
+        state=SendRun.State.RUNNING, started_at=now, updated_at=now
     )
     run = SendRun.objects.select_related("campaign", "started_by").get(pk=run_id)
     if not started:
@@ -300,7 +301,8 @@ def run_sending(run_id) -> dict:
             run.flagged += 1
         else:
             run.failed += 1
-        run.save(update_fields=["outcomes", "sent", "flagged", "failed"])
+        run.updated_at = timezone.now()
+        run.save(update_fields=["outcomes", "sent", "flagged", "failed", "updated_at"])
 
     try:
         send_requests(run.campaign, user=run.started_by, on_outcome=record)

@@ -266,6 +266,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
             "original": campaign,
             "runs": runs,
             "refresh_seconds": 2 if any(run.is_active for run in runs) else None,
+            "stalled": {run.pk for run in runs if run.is_stalled(timezone.now())},
             "unsent": campaign.requests.unsent().count(),
         }
         return TemplateResponse(request, "admin/returns/campaign/sending.html", context)

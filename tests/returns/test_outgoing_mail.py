@@ -8,10 +8,11 @@ each request once.
 
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from returns import chasing, messaging, rounds
 from returns.models import Campaign, Correspondence, EmailTemplate, FOIRequest, SendRun
@@ -398,3 +399,21 @@ def test_it_shows_our_reference_and_reply_address_on_the_request_page(client, ca
     assert f"foi+{foi_request.reply_token}@charity.example" in page
     assert 'value="FOI 001234/17"' in page  # the force's own reference
     assert list(found.context["cl"].result_list) == [foi_request]
+
+
+@pytest.mark.django_db
+def test_it_says_when_a_send_s_worker_has_gone_quiet(client, caseworker, settings):
+    campaign = unsent_round("foi@one.example", "foi@two.example")
+    long_ago = timezone.now() - timedelta(minutes=settings.JOBS_STALLED_AFTER_MINUTES + 1)
+    SendRun.objects.create(
+        campaign=campaign, state="running", total=2, sent=1, started_at=long_ago,
+        updated_at=long_ago,
+    )  # fmt: skip
+    client.force_login(caseworker)
+    sending_page = f"/admin/returns/campaign/{campaign.pk}/sending/"
+
+    page = client.get(sending_page).content.decode()
+    assert "worker may have stopped" in " ".join(page.split())
+
+    SendRun.objects.update(updated_at=timezone.now())  # a request handled just now
+    assert "may have stopped" not in client.get(sending_page).content.decode()
