@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from returns.models import Figure
 from tests.journeys.conftest import click_through, log_in, needs_chromium, screenshot, wait_for
+from tests.journeys.test_accessibility import AXE_JS, axe_violations, described
 from tests.returns.files.helpers import csv_bytes, make_campaign
 
 pytestmark = [
@@ -49,6 +50,8 @@ def test_it_follows_a_big_import_on_its_job_page_to_the_confirm_and_the_summary(
     assert "54 new" in page and "Nothing is saved until you confirm" in page
     assert not Figure.objects.exists()
     screenshot(casey, "21-big-import-preview-job")
+    if AXE_JS.exists():  # the job's page, checked like the other staff pages
+        assert not described("job page", axe_violations(casey))
 
     click_through(casey, confirm)
     result = wait_for(casey, "#job-result", timeout=60).text
