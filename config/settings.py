@@ -209,6 +209,8 @@ if INBOUND_MAX_MESSAGE_BYTES < 1:
 JOBS_INLINE_MAX_ROWS = env_int("JOBS_INLINE_MAX_ROWS", 5_000)
 # A running job that reports no progress for this long is shown as stalled (worker stopped).
 JOBS_STALLED_AFTER_MINUTES = env_int("JOBS_STALLED_AFTER_MINUTES", 10)
+if min(JOBS_INLINE_MAX_ROWS, JOBS_STALLED_AFTER_MINUTES) < 1:
+    raise ImproperlyConfigured("JOBS_INLINE_MAX_ROWS and JOBS_STALLED_AFTER_MINUTES must be > 0.")
 
 # --- Celery: Redis in production; with no broker configured, kombu's filesystem
 # transport under var/ so the zero-setup install takes the same asynchronous path.

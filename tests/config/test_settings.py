@@ -66,6 +66,13 @@ def test_it_rejects_an_unknown_way_of_serving_protected_files(tmp_path):
     assert "PROTECTED_FILES_SERVE must be django, x-sendfile or x-accel-redirect" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["JOBS_INLINE_MAX_ROWS", "JOBS_STALLED_AFTER_MINUTES"])
+def test_it_refuses_a_long_work_setting_below_one(tmp_path, name):
+    result = run_python(PRINT_SETTINGS, tmp_path, DEBUG="1", **{name: "0"})
+    assert result.returncode != 0
+    assert "JOBS_INLINE_MAX_ROWS and JOBS_STALLED_AFTER_MINUTES must be > 0" in result.stderr
+
+
 PRINT_REPLY_TO = (
     "import django; django.setup(); from django.conf import settings as s; "
     "print(s.REPLY_TO_ADDRESS)"
