@@ -206,12 +206,7 @@ def _read_headers(message, parsed):
     parsed.subject = header(message, "Subject")[:300]
     parsed.in_reply_to = MESSAGE_ID.findall(header(message, "In-Reply-To"))
     parsed.references = MESSAGE_ID.findall(header(message, "References"))
-    try:
-        parsed.date = parsedate_to_datetime(header(message, "Date"))
-    except (TypeError, ValueError, IndexError):
-        parsed.date = None
-    if parsed.date is not None and parsed.date.tzinfo is None:
-        parsed.date = None  # a date without a zone cannot be placed: the arrival time is used
+    parsed.date = sent_at(message)
     for name in (
         "Auto-Submitted",
         "X-Autoreply",
@@ -226,6 +221,24 @@ def _read_headers(message, parsed):
             parsed.headers[name.lower()] = value
     parsed.content_type = message.get_content_type()
     parsed.report_type = (message.get_param("report-type") or "").lower()
+
+
+def sent_at(message) -> datetime | None:
+    """The Date header's moment; None without one, or without its zone (it cannot be placed:
+    the arrival time is used). A plain ASCII value is read as it stands: the email package's
+    parser reads it the same way, then formats what it read, to be read again."""
+    raw = _raw(message, "Date")
+    if raw is None:
+        return None
+    if raw.isascii():
+        value = raw.replace("\r", "").replace("\n", "")  # unfolded, as the parser reads it
+    else:
+        value = header(message, "Date")
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 # --- Body and attachments ---------------------------------------------------------------------
