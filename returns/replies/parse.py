@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
-from email.headerregistry import HeaderRegistry
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import lru_cache
@@ -142,13 +142,34 @@ def _all_defects(message):
 
 def header(message, name) -> str:
     """A header as text, however malformed (a header that cannot be decoded is taken raw)."""
-    try:
-        value = message.get(name)
-    except Exception:  # a header the policy cannot parse
-        value = next((v for k, v in message.raw_items() if k.lower() == name.lower()), None)
-    if value is None:
+    raw = _raw(message, name)
+    if raw is None:
         return ""
+    if _is_plain_text(name, raw):
+        value = raw.replace("\r", "").replace("\n", "")  # unfolded, as the parser reads it
+    else:
+        try:
+            value = message.get(name)
+        except Exception:  # a header the policy cannot parse
+            value = raw
     return " ".join(str(value).split())
+
+
+def _raw(message, name) -> str | None:
+    """The first `name` header's value as it stands in the message (folded, not decoded)."""
+    name = name.lower()
+    return next((value for key, value in message.raw_items() if key.lower() == name), None)
+
+
+def _is_plain_text(name, raw) -> bool:
+    """Whether the header `name` is free text (RFC 5322 unstructured: Subject, References,
+    Auto-Submitted ...) and its value plain ASCII with no encoded word: such a value reads the
+    same raw, whitespace tidied, as through the email package's parser, which is slow for it."""
+    return (
+        raw.isascii()
+        and "=?" not in raw
+        and issubclass(POLICY.header_factory[name], UnstructuredHeader)
+    )
 
 
 def _message_id(message, raw) -> str:
@@ -167,7 +188,7 @@ def _plain_message_id(message) -> str:
     """The Message-ID as `header` reads it, when it has the plain form <dot-atom@dot-atom>
     (RFC 5322 3.6.4; most have): that form reads the same raw as through the email package's
     parser, which is slow for it. Otherwise ""."""
-    value = next((v for k, v in message.raw_items() if k.lower() == "message-id"), "")
+    value = _raw(message, "Message-ID") or ""
     value = value.replace("\r", "").replace("\n", "")  # unfolded, as the parser reads it
     return " ".join(value.split()) if PLAIN_MESSAGE_ID.fullmatch(value) else ""
 
@@ -185,12 +206,7 @@ def _read_headers(message, parsed):
     parsed.subject = header(message, "Subject")[:300]
     parsed.in_reply_to = MESSAGE_ID.findall(header(message, "In-Reply-To"))
     parsed.references = MESSAGE_ID.findall(header(message, "References"))
-    try:
-        parsed.date = parsedate_to_datetime(header(message, "Date"))
-    except (TypeError, ValueError, IndexError):
-        parsed.date = None
-    if parsed.date is not None and parsed.date.tzinfo is None:
-        parsed.date = None  # a date without a zone cannot be placed: the arrival time is used
+    parsed.date = sent_at(message)
     for name in (
         "Auto-Submitted",
         "X-Autoreply",
@@ -205,6 +221,24 @@ def _read_headers(message, parsed):
             parsed.headers[name.lower()] = value
     parsed.content_type = message.get_content_type()
     parsed.report_type = (message.get_param("report-type") or "").lower()
+
+
+def sent_at(message) -> datetime | None:
+    """The Date header's moment; None without one, or without its zone (it cannot be placed:
+    the arrival time is used). A plain ASCII value is read as it stands: the email package's
+    parser reads it the same way, then formats what it read, to be read again."""
+    raw = _raw(message, "Date")
+    if raw is None:
+        return None
+    if raw.isascii():
+        value = raw.replace("\r", "").replace("\n", "")  # unfolded, as the parser reads it
+    else:
+        value = header(message, "Date")
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 # --- Body and attachments ---------------------------------------------------------------------
