@@ -227,10 +227,10 @@ def refused_at_once(data, limits=None):
     try:
         limits.check_size(len(data))
         if data.startswith(XLSX_SIGNATURE):
-            check_xlsx(data, limits)
+            check_xlsx(data, limits)  # the size a sheet states may be wrong: the job counts
         else:
             text_encoding(data)
-        limits.check_counts(rows=estimated_rows(data))
+            limits.check_counts(rows=estimated_rows(data))
     except ReturnsFileError:
         return True
     return False

@@ -92,3 +92,33 @@ def test_it_shows_the_progress_a_worker_noted_in_a_file_on_sqlite(settings, tmp_
     assert shown.updated_at == working.updated_at
     ended = latest(Job(pk=7, state="done", done=100_000, total=100_000))
     assert ended.done == 100_000  # the row's own figures once it has ended
+
+
+def test_it_leaves_an_xlsx_that_overstates_its_size_to_the_job_rather_than_refusing_it():
+    from returns.importing.files import refused_at_once
+
+    rows = [["force", "period", "value"]] + [["Durham Constabulary", "2016/17", 1]] * 10
+    padded = with_sheet_dimension(xlsx_bytes(rows), "A1:XFD1048576")  # as some exports say
+
+    assert estimated_rows(padded) == 1_048_576  # big: a job reads it and counts its real rows
+    assert not refused_at_once(padded)
+
+
+def with_sheet_dimension(data, dimension):
+    """The workbook with its first sheet claiming `dimension`."""
+    import io
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<dimension ref="[^"]*"/>',
+                    f'<dimension ref="{dimension}"/>'.encode(),
+                    content,
+                )
+            target.writestr(item, content)
+    return out.getvalue()
