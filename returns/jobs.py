@@ -3,7 +3,6 @@ verification, a dataset export, and an admin import's preview and confirm. Each 
 plain function as the inline path."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from import_export.signals import post_import
@@ -14,43 +13,51 @@ from returns import exporting, roles
 from returns.importing import claims
 from returns.importing.service import confirm_stored, import_long
 from returns.models import Campaign, Figure, PlausibilityWarning
-from returns.verification import dismiss_warning, summary, verify_figures
+from returns.verification import summary, verify_as_decided
 
 # --- Bulk verification (returns/admin/verification.py starts it)
 
 
-def verification_params(user, figure_ids, decisions):
-    """What the worker needs: the figures cleared on the confirmation page, and the decision on
-    each warning there ([warning id, "dismiss"|"acknowledge", reason])."""
-    return {"user": user.pk, "figures": list(figure_ids), "decisions": list(decisions)}
+def verification_params(user, figure_ids, dismissals, left_open):
+    """What the worker needs: the figures cleared on the confirmation page, the warnings to
+    dismiss or acknowledge there ([warning id, reason]), and how many were left open."""
+    return {
+        "user": user.pk,
+        "figures": list(figure_ids),
+        "decisions": [[warning.pk, reason] for warning, reason in dismissals],
+        "left_open": len(left_open),
+    }
 
 
 @job_kind("verify_figures", label="Bulk verification", permission=roles.VERIFY_FIGURES)
 def run_verification(job, progress):
     params = job.params
     user = get_user_model().objects.get(pk=params["user"])
-    figure_ids = params["figures"]
+    figure_ids, left_open = params["figures"], params["left_open"]
     progress(0, len(figure_ids))
     progress.stage("Verifying")
     try:
-        with transaction.atomic():
-            for warning_id, reason in params["decisions"]:
-                warning = PlausibilityWarning.objects.select_related("figure").get(pk=warning_id)
-                dismiss_warning(user, warning, reason)
-            figures = Figure.objects.filter(pk__in=figure_ids)
-            verified, refused = verify_figures(user, figures, progress=progress)
+        dismissals = decided_warnings(params["decisions"])
+        figures = Figure.objects.filter(pk__in=figure_ids)
+        verified, refused = verify_as_decided(user, figures, dismissals, progress=progress)
     except (PermissionError, ValueError, PlausibilityWarning.DoesNotExist) as error:
         raise JobRefused(f"Nothing was verified: {error}") from None
     progress(len(figure_ids), len(figure_ids))
-    words = summary(verified, refused)
-    left_open = params.get("left_open", 0)
-    if left_open:
-        words += f"; {left_open} left unverified with an open plausibility warning"
     return JobResult(
-        f"{words}.",
+        f"{summary(verified, refused, left_open)}.",
         level="success" if verified and not refused and not left_open else "warning",
         links=[("Back to the figures", reverse("admin:returns_figure_changelist"))],
     )
+
+
+def decided_warnings(decisions):
+    """[(warning, reason)] of the decisions' [warning id, reason], read in one query."""
+    warnings = PlausibilityWarning.objects.select_related("figure").in_bulk(
+        [warning_id for warning_id, _ in decisions]
+    )
+    if len(warnings) < len(decisions):
+        raise PlausibilityWarning.DoesNotExist("A warning decided on has been deleted since.")
+    return [(warnings[warning_id], reason) for warning_id, reason in decisions]
 
 
 # --- Dataset export (returns/views/verification.py starts it)

@@ -237,8 +237,20 @@ def stamp_unchanged(figures, user, now):
     return stamped, changed
 
 
-def summary(verified, refused):
-    """'3 verified; 2 left for another person: you entered, imported or changed them'."""
+def verify_as_decided(user, figures, dismissals, progress=None):
+    """Dismiss each warning of `dismissals` ([(warning, reason)]: dismissed with a reason, or
+    acknowledged), then verify `figures`, all in one transaction: a refusal undoes it all.
+    Returns (verified, refused) as verify_figures does. The bulk action calls it, inline or
+    on the worker (returns/jobs.py)."""
+    with transaction.atomic():
+        for warning, reason in dismissals:
+            dismiss_warning(user, warning, reason)
+        return verify_figures(user, figures, progress=progress)
+
+
+def summary(verified, refused, left_open=0):
+    """'3 verified; 2 left for another person: you entered, imported or changed them', and how
+    many were left unverified with an open plausibility warning."""
     parts = [f"{len(verified)} verified"]
     unnamed = unnamed_enterer_ids() if verified else set()
     unattributed = sum(1 for figure in verified if figure.entered_by_id in unnamed)
@@ -248,6 +260,8 @@ def summary(verified, refused):
         count = sum(1 for figure in refused if figure.refusal == reason)
         if count:
             parts.append(f"{count} {words}")
+    if left_open:
+        parts.append(f"{left_open} left unverified with an open plausibility warning")
     return "; ".join(parts)
 
 

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
@@ -27,7 +26,7 @@ from returns.verification import (
     own_figures,
     summary,
     unverified,
-    verify_figures,
+    verify_as_decided,
 )
 
 # --- Pieces for FigureAdmin (returns/admin/figures.py) -------------------------------------
@@ -69,19 +68,17 @@ class VerificationPlan:
 
     @cached_property
     def campaigns(self):
-        requests = {figure.request_id for figure in self.allowed}
-        return sorted(
-            Campaign.objects.filter(requests__in=requests)
-            .distinct()
-            .values_list("title", flat=True)
-        )
+        return self._names(Campaign, "title")
 
     @cached_property
     def forces(self):
+        return self._names(Force, "name")
+
+    def _names(self, model, field):
+        """The sorted names of the campaigns (or forces) of the figures to verify."""
         requests = {figure.request_id for figure in self.allowed}
-        return sorted(
-            Force.objects.filter(requests__in=requests).distinct().values_list("name", flat=True)
-        )
+        names = model.objects.filter(requests__in=requests).distinct().values_list(field, flat=True)
+        return sorted(names)
 
 
 class VerifyConfirmForm(forms.Form):
@@ -133,6 +130,17 @@ class VerifyConfirmForm(forms.Form):
             decision = data.get(f"decision_{warning.pk}") or LEAVE
             yield warning, decision, (data.get(f"reason_{warning.pk}") or "").strip()
 
+    def settled(self):
+        """(the warnings to dismiss or acknowledge, each with its reason; the ids of the figures
+        whose warning is left open, which stay unverified)."""
+        dismissals, left_open = [], set()
+        for warning, decision, reason in self.decisions():
+            if decision == LEAVE:
+                left_open.add(warning.figure_id)
+            else:
+                dismissals.append((warning, reason if decision == DISMISS else ACKNOWLEDGED))
+        return dismissals, left_open
+
 
 @admin.action(description="Verify selected figures", permissions=["verify"])
 def verify_selected_figures(modeladmin, request, queryset):
@@ -181,21 +189,14 @@ def _summary(plan):
 
 
 def verify_in_background(request, plan, form):
-    """A big verification is done by a worker, in one transaction like verify_confirmed."""
-    decisions, left_open = [], set()
-    for warning, decision, reason in form.decisions():
-        if decision == LEAVE:
-            left_open.add(warning.figure_id)
-        else:
-            decisions.append([warning.pk, reason if decision == DISMISS else ACKNOWLEDGED])
+    """A big verification is done by a worker, through the same verify_as_decided."""
+    dismissals, left_open = form.settled()
     cleared = [figure.pk for figure in plan.pending if figure.pk not in left_open]
-    params = verification_params(request.user, cleared, decisions)
-    params["left_open"] = len(left_open)
     job = jobs.start(
         "verify_figures",
         user=request.user,
         title=f"Verifying {len(plan.allowed):,} figures of {', '.join(plan.campaigns)}",
-        params=params,
+        params=verification_params(request.user, cleared, dismissals, left_open),
         total=len(cleared),
     )
     return reverse("admin:jobs_job_change", args=[job.pk])
@@ -204,28 +205,17 @@ def verify_in_background(request, plan, form):
 def verify_confirmed(modeladmin, request, plan, form):
     """Dismiss or acknowledge the warnings as decided, then verify the figures with none left
     open, all in one transaction: a refusal undoes it all."""
-    left_open = set()
+    dismissals, left_open = form.settled()
+    # The figures left for another person go in too, for verify_figures to refuse and the
+    # summary to count.
+    cleared = [figure for figure in plan.pending if figure.pk not in left_open]
     try:
-        with transaction.atomic():
-            for warning, decision, reason in form.decisions():
-                if decision == LEAVE:
-                    left_open.add(warning.figure_id)
-                else:
-                    dismiss_warning(
-                        request.user, warning, reason if decision == DISMISS else ACKNOWLEDGED
-                    )
-            # The figures left for another person go in too, for verify_figures to refuse and
-            # the summary to count.
-            cleared = [figure for figure in plan.pending if figure.pk not in left_open]
-            verified, refused = verify_figures(request.user, cleared)
+        verified, refused = verify_as_decided(request.user, cleared, dismissals)
     except (PermissionError, ValueError) as error:
         modeladmin.message_user(request, f"Nothing was verified: {error}", messages.ERROR)
         return
-    words = summary(verified, refused)
-    if left_open:
-        words += f"; {len(left_open)} left unverified with an open plausibility warning"
     level = messages.SUCCESS if verified and not refused and not left_open else messages.WARNING
-    modeladmin.message_user(request, f"{words}.", level)
+    modeladmin.message_user(request, f"{summary(verified, refused, len(left_open))}.", level)
 
 
 class VerificationMixin:
