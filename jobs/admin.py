@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from config.protected_files import download_headers
 from jobs.models import Job
 from jobs.progress import duration_text, progress_view
 from jobs.running import latest, may_see
@@ -90,9 +91,8 @@ class JobAdmin(admin.ModelAdmin):
         job = self.visible_job(request, pk)
         if not job.output:
             raise Http404("This job has no file.")
-        response = FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        # The headers of every protected download: attachment, nosniff, a sandbox CSP.
+        return download_headers(FileResponse(job.output.open("rb")), job.output_name)
 
     def visible_job(self, request, pk):
         job = get_object_or_404(Job, pk=pk)

@@ -418,8 +418,8 @@ class FigureAdmin(VerificationMixin, FigureExportMixin, ImportExportMixin, Simpl
         upload = form.cleaned_data["import_file"]
         data = upload.read()
         upload.seek(0)
-        if refused_at_once(data) or not jobs.runs_in_background(estimated_rows(data)):
-            return None  # the inline path refuses it at once, or previews it
+        if not jobs.runs_in_background(estimated_rows(data)) or refused_at_once(data):
+            return None  # the inline path previews it, or refuses it at once
         stored = self.write_to_tmp_storage(upload, ReturnsFileFormat())
         campaign = form.cleaned_data["campaign"]
         job = jobs.start(
