@@ -112,7 +112,8 @@ def run_import_preview(job, progress):
     )
     if not outcome.ok:
         claims.discard(params["stored_name"])  # no confirm follows a refused file
-        raise JobRefused(*refusal(outcome))
+        # The problems end with a line counting those not listed (importing/errors.py).
+        raise JobRefused("The file was refused and nothing was saved.", outcome.problems)
     return JobResult(
         f"Preview of {params['original_name']}: {outcome.summary.counts_text()}. Nothing is "
         "saved until you confirm.",
@@ -140,7 +141,7 @@ def run_import_confirm(job, progress):
         lambda data: import_long(campaign, data, params["original_name"], user, progress=progress),
     )
     if not outcome.ok:
-        raise JobRefused(*refusal(outcome, "Nothing was saved by this confirm."))
+        raise JobRefused("Nothing was saved by this confirm.", outcome.problems)
     post_import.send(sender=None, model=Figure)
     return JobResult(
         f"Import finished: {outcome.summary.counts_text()}.",
@@ -153,14 +154,6 @@ def _import_inputs(job):
     params = job.params
     user = get_user_model().objects.get(pk=params["user"])
     return user, Campaign.objects.get(pk=params["campaign"]), params
-
-
-def refusal(outcome, headline="The file was refused and nothing was saved."):
-    problems = list(outcome.problems)
-    shown = len(problems)
-    if outcome.problem_count > shown and not problems[-1].startswith("..."):
-        problems.append(f"... and {outcome.problem_count - shown:,} more problems")
-    return headline, problems
 
 
 def outcome_html(outcome):
