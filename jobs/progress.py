@@ -23,16 +23,20 @@ def progress_view(job, now, stalled_after) -> ProgressView:
     expected_end = None
     if job.state == "running" and elapsed and job.total and 0 < job.done < job.total:
         expected_end = now + elapsed * ((job.total - job.done) / job.done)
-    heartbeat = job.updated_at or started
     return ProgressView(
         percent=percent,
         elapsed=elapsed,
         expected_end=expected_end,
         waiting_too_long=job.state == "queued" and now - job.created_at > WAITING_TOO_LONG,
         stalled=job.state == "running"
-        and heartbeat is not None
-        and now - heartbeat > stalled_after,
+        and went_quiet(job.updated_at or started, now, stalled_after),
     )
+
+
+def went_quiet(heartbeat, now, after):
+    """Whether running work last reported at `heartbeat` has been silent for longer than
+    `after`: its worker stopped (a job here, a send run on the Sending page)."""
+    return heartbeat is not None and now - heartbeat > after
 
 
 def duration_text(delta):

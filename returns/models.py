@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from forces.models import Force
+from jobs.progress import went_quiet
 from returns import deadlines, placeholders, regimes
 from returns.history import FigureHistory
 
@@ -712,11 +713,9 @@ class SendRun(models.Model):
     def is_stalled(self, now):
         """Running, with no request handled for JOBS_STALLED_AFTER_MINUTES: the worker stopped
         (docs/long-work.md)."""
-        heartbeat = self.updated_at or self.started_at
         quiet = timedelta(minutes=settings.JOBS_STALLED_AFTER_MINUTES)
-        return (
-            self.state == self.State.RUNNING and heartbeat is not None and now - heartbeat > quiet
-        )
+        heartbeat = self.updated_at or self.started_at
+        return self.state == self.State.RUNNING and went_quiet(heartbeat, now, quiet)
 
     @property
     def is_active(self):
