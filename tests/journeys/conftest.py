@@ -102,8 +102,24 @@ def screenshot(driver, step):
 
 def click_through(driver, element, timeout=15):
     """Clicks a link or button that loads a page, and waits until the old page is gone."""
-    from selenium.webdriver.support import expected_conditions as gone
     from selenium.webdriver.support.ui import WebDriverWait
 
     element.click()
-    WebDriverWait(driver, timeout).until(gone.staleness_of(element))
+    WebDriverWait(driver, timeout).until(lambda _: is_gone(element))
+
+
+def is_gone(element):
+    """selenium's staleness_of, also when Chromium, asked in the middle of the navigation,
+    answers that the element's node "does not belong to the document" (a plain
+    WebDriverException rather than a stale element)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
