@@ -3,7 +3,8 @@
 Every FileField stores through `ProtectedFileStorage` (the default storage, see settings), whose
 `url()` points at `serve_protected_file`. That view finds the row that owns the file and checks
 the user's view permission on it, then answers with a download — by Django itself, or by handing
-the file to the web server (README: Configuration, PROTECTED_FILES_SERVE).
+the file to the web server (README: Configuration, PROTECTED_FILES_SERVE); a received email's
+files are kept in the database, so Django always sends those.
 """
 
 import mimetypes
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models
 from django.http import FileResponse, Http404, HttpResponse
@@ -26,11 +28,44 @@ from django.views.decorators.cache import never_cache
 SERVE_MODES = ("django", "x-sendfile", "x-accel-redirect")
 
 
+IN_DATABASE = "inbound/"  # received emails and their attachments (returns.models.StoredFile)
+
+
 class ProtectedFileStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT, linked through the permission-checking view, never as /media/."""
+    """Files under MEDIA_ROOT, linked through the permission-checking view, never as /media/.
+
+    A received email and its attachments are kept in the database (`StoredFile`, written with
+    the email's rows by returns/replies/store.py); a name under `inbound/` is read from there
+    first, then from MEDIA_ROOT, where emails taken in before were kept."""
 
     def url(self, name):
         return reverse("protected_file", args=[name])
+
+    def _open(self, name, mode="rb"):
+        stored = self.in_database(name)
+        if stored is None:
+            return super()._open(name, mode)
+        return ContentFile(bytes(stored.data), name=name)
+
+    def exists(self, name):
+        return self.in_database(name, only_size=True) is not None or super().exists(name)
+
+    def size(self, name):
+        stored = self.in_database(name, only_size=True)
+        return super().size(name) if stored is None else stored.size
+
+    def delete(self, name):
+        if name and name.startswith(IN_DATABASE):
+            apps.get_model("returns", "StoredFile").objects.filter(name=name).delete()
+        super().delete(name)
+
+    @staticmethod
+    def in_database(name, only_size=False):
+        """The StoredFile row of `name`, if it is kept in the database."""
+        if not (name and name.startswith(IN_DATABASE)):
+            return None
+        rows = apps.get_model("returns", "StoredFile").objects.filter(name=name)
+        return (rows.only("size") if only_size else rows).first()
 
 
 def file_fields():
@@ -89,7 +124,8 @@ def serve_protected_file(request, name):
     check_access(request.user, name)
     if not default_storage.exists(name):
         raise Http404("The file is recorded but missing from storage.")
-    if settings.PROTECTED_FILES_SERVE == "django":
+    in_database = ProtectedFileStorage.in_database(name, only_size=True) is not None
+    if settings.PROTECTED_FILES_SERVE == "django" or in_database:  # a proxy cannot see it
         response = FileResponse(default_storage.open(name, "rb"))
     else:
         response = handed_to_proxy(name)

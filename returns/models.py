@@ -656,6 +656,21 @@ class EmailAttachment(models.Model):
         return self.name
 
 
+class StoredFile(models.Model):
+    """The bytes of a received email (.eml) or of one of its attachments, kept in the database
+    rather than as a file under MEDIA_ROOT: stored in the same transaction as the email's rows,
+    so a message is kept whole or not at all, and backed up with them. The storage
+    (config/protected_files.py) reads a name under `inbound/` from here first, then from disk
+    (where emails taken in before were kept)."""
+
+    name = models.CharField(max_length=255, unique=True)
+    data = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+
+    def __str__(self):
+        return self.name
+
+
 class MailboxCheck(models.Model):
     """The last time the mailbox was read, and how it went (one row, shown in the admin)."""
 

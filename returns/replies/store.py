@@ -16,17 +16,24 @@ queries); a batch that cannot be stored whole is stored one message at a time.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from returns.models import Correspondence, EmailAttachment, FOIRequest, InboundMessage
+from config.protected_files import IN_DATABASE
+from returns.models import (
+    Correspondence,
+    EmailAttachment,
+    FOIRequest,
+    InboundMessage,
+    StoredFile,
+)
 from returns.replies import classify, match
 from returns.replies.parse import ParsedEmail, parse
 from returns.replies.text import safe_file_name
@@ -34,6 +41,7 @@ from returns.uploads import validate_upload
 
 logger = logging.getLogger(__name__)
 
+FILE_NAME_LENGTH = 100  # a FileField's max_length
 TOO_LARGE = (
     "The message is {size}, over the limit of {limit} (INBOUND_MAX_MESSAGE_BYTES): only its "
     "headers were kept; read it where it came from (a mailbox keeps it in place)."
@@ -72,7 +80,7 @@ class Incoming:
     verdict: classify.Classification
     attachments: list[EmailAttachment]  # unsaved: templates of the rows to store
     accepted: list[str]
-    raw_file: str = ""  # the stored .eml, once written
+    folder: str = ""  # where its files are kept, once chosen
 
 
 def ingest(
@@ -171,6 +179,7 @@ def _store_new(items, source, user, directory):
             directory.remember_reference(found.request.pk, item.verdict.force_reference)
         rows.append(_rows(item, source, found, user))
     with transaction.atomic():
+        StoredFile.objects.bulk_create([file for row in rows for file in row.files])
         Correspondence.objects.bulk_create([row.correspondence for row in rows if row.filed])
         for row in rows:
             row.message.correspondence = row.correspondence
@@ -224,15 +233,35 @@ def _checked_attachment(part) -> EmailAttachment:
     return item
 
 
-def _write_files(item: Incoming, message: InboundMessage):
-    """The raw .eml and the accepted attachments, written once (a retry reuses them)."""
+def _kept_files(item: Incoming, message: InboundMessage) -> list[StoredFile]:
+    """The raw .eml and the accepted attachments, as rows stored with the email's own
+    (config/protected_files.py serves them). Each message has a folder of its own, so its
+    names are unique without asking; they are chosen once, so a retry stores the same ones."""
+    if not item.folder:
+        item.folder = f"{IN_DATABASE}{timezone.now():%Y%m}/{secrets.token_hex(6)}/"
+    taken = set()
+    message.raw = _in_folder(item.folder, _raw_name(message), taken)
+    files = [StoredFile(name=message.raw.name, data=item.raw, size=len(item.raw))]
     for attachment in item.attachments:
-        if not attachment.refused and not attachment.file:
-            attachment.file.save(attachment.name, ContentFile(attachment.data), save=False)
-    if not item.raw_file:
-        message.raw.save(_raw_name(message), ContentFile(item.raw), save=False)
-        item.raw_file = message.raw.name
-    message.raw = item.raw_file
+        if not attachment.refused:
+            attachment.file = _in_folder(item.folder, attachment.name, taken)
+            files.append(
+                StoredFile(name=attachment.file.name, data=attachment.data, size=attachment.size)
+            )
+    return files
+
+
+def _in_folder(folder, name, taken) -> str:
+    """`folder` + `name`, within a file field's 100 characters, not one of `taken`."""
+    stem, dot, extension = name.rpartition(".")
+    stem, extension = (stem, dot + extension) if dot else (name, "")
+    room = FILE_NAME_LENGTH - len(folder) - len(extension)
+    path, number = f"{folder}{stem[:room]}{extension}", 1
+    while path in taken:
+        number += 1
+        path = f"{folder}{stem[: room - len(str(number)) - 1]}-{number}{extension}"
+    taken.add(path)
+    return path
 
 
 @dataclass
@@ -242,6 +271,7 @@ class _Rows:
     message: InboundMessage
     attachments: list[EmailAttachment]
     accepted: list[str]
+    files: list[StoredFile]
     correspondence: Correspondence | None = None
     attention: list[str] = field(default_factory=list)
 
@@ -274,7 +304,7 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
     refused = [f"{item.name}: {item.refused}" for item in item.attachments if item.refused]
     if refused:
         message.problem = " ".join([message.problem, "Attachments refused:", *refused])[:300]
-    _write_files(item, message)
+    files = _kept_files(item, message)
     attachments = [
         EmailAttachment(
             file=template.file.name or "",
@@ -286,7 +316,7 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
         )
         for template in item.attachments
     ]
-    rows = _Rows(message, attachments, item.accepted)
+    rows = _Rows(message, attachments, item.accepted, files)
     if found.request is not None:
         # The source file of the figures: a document, never a signature's logo.
         documents = [row for row in attachments if row.file and _is_document(row.name)]

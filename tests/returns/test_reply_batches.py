@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from returns.models import Correspondence, FOIRequest, InboundMessage
+from returns.models import Correspondence, FOIRequest, InboundMessage, StoredFile
 from returns.replies import mailbox, store
 from tests.returns.replies_helpers import (  # noqa: F401
     CORPUS,
@@ -90,6 +90,9 @@ def test_it_stores_the_others_when_one_message_of_a_batch_cannot_be_stored(round
         "acknowledgement",
         "other",
     ]
+    # The failed message's raw .eml and spreadsheet went with its rows: nothing half-kept.
+    kept = {message.raw.name for message in InboundMessage.objects.all()}
+    assert set(StoredFile.objects.values_list("name", flat=True)) == kept
     call_command("fetch_replies")  # the next run takes it
     assert imap.unseen() == 0 and InboundMessage.objects.count() == 3
 
