@@ -3,8 +3,8 @@
 What `manage.py fetch_replies` and the beat task (every 5 minutes) run. A message is marked
 processed on the server (\\Seen, or moved to IMAP_PROCESSED_FOLDER) only after the transaction
 that stored it has committed, so a crash can only make the next run read it again, where its
-Message-ID shows it was already stored. Messages are read one by one and stored a batch (one
-FETCH of BULK messages) at a time, in one transaction (store_all). An unreachable mailbox
+Message-ID shows it was already stored. Messages are fetched BULK at a time, read one by one,
+and stored BATCH at a time, in one transaction (store_all). An unreachable mailbox
 raises MailboxUnreachable (the task retries; each attempt is recorded on MailboxCheck and
 shown in the admin); nothing is marked, so nothing is lost.
 """
@@ -36,7 +36,8 @@ HOW_TO_SET_UP = (
     "restart them (README: Replies). Meanwhile, take replies in with `manage.py ingest_email "
     "FILE...` or the admin's Upload a forwarded email."
 )
-BULK = 50  # messages per FETCH command, and per batch stored
+BULK = 50  # messages per FETCH command
+BATCH = 250  # messages per transaction: a few queries each, whatever its size
 BATCH_BYTES = 50 * 1024 * 1024  # a batch held in memory is stored sooner when it is this big
 
 
@@ -110,7 +111,7 @@ def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
                 except Exception as error:  # left unread, for the next run; the rest go on
                     _failed(report, item.uid, error)
                     continue
-                if len(batch) >= BULK or sum(item.size for _, item in batch) >= BATCH_BYTES:
+                if len(batch) >= BATCH or sum(item.size for _, item in batch) >= BATCH_BYTES:
                     _store(mailbox, batch, directory, report)
                     batch = []
             if batch:
