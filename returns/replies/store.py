@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from config.protected_files import IN_DATABASE
 from returns.models import (
@@ -252,7 +253,9 @@ def _kept_files(item: Incoming, message: InboundMessage) -> list[StoredFile]:
 
 
 def _in_folder(folder, name, taken) -> str:
-    """`folder` + `name`, within a file field's 100 characters, not one of `taken`."""
+    """`folder` + `name`, within a file field's 100 characters, not one of `taken` (the name
+    made valid as the storage makes every other: "FOI 12.xlsx" -> "FOI_12.xlsx")."""
+    name = get_valid_filename(name)
     stem, dot, extension = name.rpartition(".")
     stem, extension = (stem, dot + extension) if dot else (name, "")
     room = FILE_NAME_LENGTH - len(folder) - len(extension)
