@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
@@ -157,8 +158,16 @@ def header(message, name) -> str:
 
 def _raw(message, name) -> str | None:
     """The first `name` header's value as it stands in the message (folded, not decoded)."""
-    name = name.lower()
-    return next((value for key, value in message.raw_items() if key.lower() == name), None)
+    first = _FIRST_VALUES.get(message)
+    if first is None:
+        first = _FIRST_VALUES[message] = {}
+        for key, value in message.raw_items():
+            first.setdefault(key.lower(), value)
+    return first.get(name.lower())
+
+
+# {message: {lower-case header name: its first raw value}}, read once per message (or part).
+_FIRST_VALUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _is_plain_text(name, raw) -> bool:
@@ -195,12 +204,18 @@ def _plain_message_id(message) -> str:
 
 def addresses(message, *names) -> list[str]:
     values = [header(message, name) for name in names]
-    found = [address.lower() for _, address in getaddresses([v for v in values if v])]
-    return [address for address in found if "@" in address]
+    return [address for value in values if value for address in _addresses_in(value)]
+
+
+@lru_cache(maxsize=4096)
+def _addresses_in(value) -> tuple[str, ...]:
+    """The addresses of one header value, lower case (a force's and our addresses recur)."""
+    found = [address.lower() for _, address in getaddresses([value])]
+    return tuple(address for address in found if "@" in address)
 
 
 def _read_headers(message, parsed):
-    parsed.sender_name, parsed.sender = parseaddr(header(message, "From"))
+    parsed.sender_name, parsed.sender = _parseaddr(header(message, "From"))
     parsed.sender = parsed.sender.lower()
     parsed.recipients = addresses(message, *ADDRESS_HEADERS)
     parsed.subject = header(message, "Subject")[:300]
@@ -221,6 +236,9 @@ def _read_headers(message, parsed):
             parsed.headers[name.lower()] = value
     parsed.content_type = message.get_content_type()
     parsed.report_type = (message.get_param("report-type") or "").lower()
+
+
+_parseaddr = lru_cache(maxsize=4096)(parseaddr)  # one force writes from one address
 
 
 def sent_at(message) -> datetime | None:
