@@ -64,7 +64,8 @@ OUT_OF_OFFICE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 OUT_OF_OFFICE = re.compile(
-    r"\b(I am|I'm|I will be|currently)\s+(out of (the )?office|on (annual )?leave|away from "
+    r"\b(I am|I'm|I will be|currently)\s+(out of (the )?office|"
+    r"on (annual |maternity |paternity |parental |sick |study )?leave|away from "
     r"(the|my) (office|desk))|\bout of (the )?office (until|from|on|and)\b|\bon annual leave\b"
     r"|\blimited access to (my )?e-?mail|\bback in the office on\b",
     re.IGNORECASE,
@@ -148,6 +149,7 @@ SCORED = {
         ),
         (r"\b(attached|enclosed) (is|are|please find)\b", 2),
         (r"\bplease see (the )?(attached|enclosed)\b", 3),
+        (r"\b(figures|numbers|data) (\w+ ){0,2}(is|are) (as follows|provided below)", 3),
         (r"\bhas (now )?located (the )?information\b", 2),
         (r"\b(our|my|the force'?s?) (full |final )?response\b", 1),
         (r"\bin response to your request\b", 1),

@@ -121,3 +121,13 @@ def test_it_reads_a_sentence_starting_if_as_what_may_happen_not_what_did():
 
     assert "refus" not in classify.without_conditionals(text)
     assert "We hold it." in classify.without_conditionals(text)
+
+
+@pytest.mark.parametrize("leave", ["annual", "maternity", "paternity", "sick"])
+def test_it_reads_any_kind_of_leave_as_an_out_of_office_reply(leave):
+    email = parse(
+        b"From: officer@kent.police.uk\nSubject: RE: FOI request\n\nThank you for your email. "
+        + f"I am currently on {leave} leave. Please write to foi@kent.police.uk.\n".encode()
+    )
+
+    assert classify.classify(email).kind == "auto_reply"
