@@ -226,6 +226,9 @@ def _effective_due(lookup, day):
     )
 
 
+CHANGE_REASON_LENGTH = 100  # simple_history's history_change_reason column
+
+
 def new_reply_token():
     """12 random lower-case letters and digits (about 62 bits): unguessable, safe in an address."""
     alphabet = string.ascii_lowercase + string.digits
@@ -339,8 +342,16 @@ class FOIRequest(models.Model):
         if self.moves_its_figures():
             raise ValidationError(self.moved_with_figures_message())
         self.refresh_deadlines()
+        self._fit_change_reason()
         super().save(*args, **kwargs)
         self._owner_as_loaded = self._owner()
+
+    def _fit_change_reason(self):
+        # The history keeps a change reason of at most 100 characters, and a reason naming a
+        # force's email by its Message-ID (Exchange Online's are ~85 characters) is longer.
+        reason = getattr(self, "_change_reason", None)
+        if reason and len(reason) > CHANGE_REASON_LENGTH:
+            self._change_reason = reason[: CHANGE_REASON_LENGTH - 1] + "\u2026"
 
     MOVED_WITH_FIGURES = (
         "This request already has figures, which were returned by {force} for {campaign}: its "

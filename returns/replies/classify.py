@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from returns.replies.parse import FORWARD_MARK, ParsedEmail
+from returns.replies.parse import ParsedEmail, forward_mark
 
 ACKNOWLEDGEMENT = "acknowledgement"
 AUTO_REPLY = "auto_reply"
@@ -64,12 +64,16 @@ OUT_OF_OFFICE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 OUT_OF_OFFICE = re.compile(
-    r"\b(I am|I'm|I will be|currently)\s+(out of (the )?office|on (annual )?leave|away from "
+    r"\b(I am|I'm|I will be|currently)\s+(out of (the )?office|"
+    r"on (annual |maternity |paternity |parental |sick |study )?leave|away from "
     r"(the|my) (office|desk))|\bout of (the )?office (until|from|on|and)\b|\bon annual leave\b"
     r"|\blimited access to (my )?e-?mail|\bback in the office on\b",
     re.IGNORECASE,
 )
-BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
+# On-premises Exchange sends its non-delivery reports from "MicrosoftExchange" and a GUID.
+BOUNCE_SENDER = re.compile(
+    r"^(mailer-daemon|postmaster|mail-daemon|microsoftexchange[0-9a-f]{32})@", re.IGNORECASE
+)
 BOUNCE_SUBJECT = re.compile(
     r"undeliverable|undelivered mail|delivery status notification|delivery (has )?failed|"
     r"mail delivery (failed|failure|subsystem)|returned mail|failure notice|"
@@ -91,10 +95,16 @@ SCORED = {
     CLARIFICATION: _rules(
         (r"\b(section|s\.?)\s?1\s?\(3\)", 4),
         (r"\b(please|could you|can you|would you)\s+(\w+\s+){0,3}clarify\b", 3),
+        (r"\b(grateful|appreciate it) if you (could|would|can)\s+(\w+\s+){0,2}clarify\b", 3),
+        (r"\b(in order )?to (identify|enable us to identify) and locate the information\b", 2),
         (r"\b(require|need|request|seek)\w*\s+(some\s+|further\s+)?clarification\b", 3),
         (r"\bclarification (is|will be) (required|needed)\b", 3),
         (r"\b(clock|20 working days?)\s+(\w+\s+){0,4}(stopped|paused|on hold|will not start)", 2),
-        (r"\buntil (we|the force) (receive|receives|have received) (your|the) clarification", 2),
+        (
+            r"\b(until|once|when) (we|the force) (receive|receives|have received|has received) "
+            r"(your|the) clarification",
+            2,
+        ),
         (r"\bplease (can you )?(confirm|specify) (what|which|whether|the)\b", 1),
     ),
     EXTENSION: _rules(
@@ -110,6 +120,8 @@ SCORED = {
             r"additional time|further time|more time)\b",
             3,
         ),
+        # FOIA s.17(2): "has not yet reached a decision" on the public interest, and an estimate.
+        (r"\bnot yet reached a decision\b|\bestimate (that )?we will (reach|make) a decision\b", 2),
         (
             r"\b(now )?(aim|expect|hope) to (respond|provide (you with )?(a|our) (full )?response)"
             r"\b.{0,40}\bby\b",
@@ -136,12 +148,18 @@ SCORED = {
             3,
         ),
         (r"\b(attached|enclosed) (is|are|please find)\b", 2),
+        (r"\bplease see (the )?(attached|enclosed)\b", 3),
+        (r"\b(figures|numbers|data) (\w+ ){0,2}(is|are) (as follows|provided below)", 3),
+        (r"\bhas (now )?located (the )?information\b", 2),
         (r"\b(our|my|the force'?s?) (full |final )?response\b", 1),
         (r"\bin response to your request\b", 1),
         (r"\bresponse (is )?(set out )?below\b|\bour response is as follows\b", 3),
         (r"\bdisclosure\b|\bdisclosed\b", 1),
         (r"\b(can|is able to) confirm that\b.{0,60}\b(holds?|does hold|do hold)\b", 2),
-        (r"\binformation (is )?not held\b|\bdoes not hold\b|\bdo not hold\b", 3),
+        (
+            r"\binformation (\w+ ){0,2}(is )?not held\b|\bdoes not hold\b|\bdo not hold\b",
+            3,
+        ),
         (r"\bright of (appeal|complaint)\b|\binternal review\b", 1),
     ),
 }
@@ -152,7 +170,7 @@ MINIMUM_SCORE = 2
 
 
 def classify(email: ParsedEmail, attachment_names=()) -> Classification:
-    text = f"{email.subject}\n{own_text(email.body)}"
+    text = f"{email.subject}\n{without_conditionals(own_text(email.body, email.subject))}"
     reference = force_reference(f"{email.subject}\n{email.body}")
     automatic = automatic_reason(email)
     if automatic:
@@ -179,7 +197,7 @@ def automatic_reason(email: ParsedEmail):
     auto = email.headers.get("auto-submitted", "").lower()
     if auto.startswith("auto-replied"):
         return AUTO_REPLY, f"Auto-Submitted: {auto} (RFC 3834: an automatic reply)."
-    found = OUT_OF_OFFICE.search(own_text(email.body)[:2000])
+    found = OUT_OF_OFFICE.search(own_text(email.body, email.subject)[:2000])
     if found:
         return AUTO_REPLY, f'Says "{_quote(found.group(0))}".'
     return None
@@ -219,6 +237,15 @@ def _scored_kind(text, attachment_names):
     return kind, f"Looks like {article} {label}: {'; '.join(evidence[kind][:4])}."
 
 
+# A sentence that starts "If" says what may happen, not what did: "If any or all parts of a
+# request are refused then a written refusal notice must be sent" is in forces' disclosures.
+CONDITIONAL = re.compile(r"(?:^|(?<=[.!?])|(?<=\n))[ \t]*If\b[^.!?\n]*[.!?]?", re.IGNORECASE)
+
+
+def without_conditionals(text: str) -> str:
+    return CONDITIONAL.sub(" ", text)
+
+
 def _quote(text):
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
@@ -232,11 +259,11 @@ QUOTE_MARK = re.compile(
 )
 
 
-def own_text(body: str) -> str:
+def own_text(body: str, subject: str = "") -> str:
     """The newest message of a thread: quoted lines and the quoted earlier messages dropped
     (our own request, quoted back, must not be read as the force's words). In a forward, the
     forwarded message is what counts."""
-    forward = FORWARD_MARK.search(body)
+    forward = forward_mark(body, subject)
     if forward and len(re.findall(r"\w", body[: forward.start()])) < 200:
         body = body[forward.end() :]
     lines = [line for line in body.splitlines() if not line.lstrip().startswith(">")]
@@ -253,12 +280,18 @@ REFERENCE_LABEL = re.compile(
     r"\b(?:our\s+ref(?:erence)?|foi\s+ref(?:erence)?|ref(?:erence)?\s*(?:no|number|num)?|"
     r"request\s+(?:ref(?:erence)?|number|no|id)|case\s+(?:ref(?:erence)?|number|no)|"
     r"freedom of information (?:request )?(?:ref(?:erence)?|number|no))\.?\s*[:#.]?\s*"
-    r"(?P<ref>(?:[A-Z]{2,5}[\s/.-]?)?\d[\w/.-]*\d(?:[/.-][A-Z0-9]+)*)",
+    r"(?P<ref>(?:[A-Z]{1,5}[\s/.-]?){0,2}\d[\w/.-]*\d(?:[/.-][A-Z0-9]+)*)",
     re.IGNORECASE,
 )
 YOUR_REFERENCE = re.compile(r"\byour\s+ref(?:erence)?\b", re.IGNORECASE)
+# "FOI 001234/17", and with the unit's prefix: "DC/FOI 782/17", "IM-FOI-2021-0942".
 BARE_REFERENCE = re.compile(
-    r"\b(?P<ref>(?:FOI|FOIA|FOISA|RFI)[\s/.-]*\d[\d/.-]*\d(?:/[A-Z0-9]+)?)\b", re.IGNORECASE
+    r"\b(?P<ref>(?:[A-Z]{1,4}[/-])?(?:FOI|FOIA|FOISA|RFI)[\s/.-]*\d[\d/.-]*\d(?:/[A-Z0-9]+)?)\b",
+    re.IGNORECASE,
+)
+# "your FOIA enquiry 2009100005134": a long number after the words, with no label.
+NUMBERED_REQUEST = re.compile(
+    r"\bFOIA?\s+(?:request|enquiry|case)\s+(?P<ref>\d{5,}(?:/\d{2,4})?)\b", re.IGNORECASE
 )
 OUR_REFERENCE = re.compile(r"FOIR-\d+", re.IGNORECASE)
 
@@ -273,7 +306,8 @@ def force_reference(text: str) -> str:
     for found in BARE_REFERENCE.finditer(text):
         if not OUR_REFERENCE.search(text[found.start() : found.end() + 2]):
             return _tidy_reference(found.group("ref"))
-    return ""
+    found = NUMBERED_REQUEST.search(text)
+    return _tidy_reference(found.group("ref")) if found else ""
 
 
 def _tidy_reference(reference):

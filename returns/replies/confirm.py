@@ -52,7 +52,9 @@ def _final(request, correspondence):
 def _refusal(request, correspondence):
     _final(request, correspondence)
     request.outcome = FOIRequest.Outcome.REFUSED
-    sections = classify.exemptions_cited(classify.own_text(correspondence.body))
+    sections = classify.exemptions_cited(
+        classify.own_text(correspondence.body, correspondence.subject)
+    )
     if sections:
         request.exemptions.add(
             *Exemption.objects.filter(regime=request.regime, section__in=sections)
@@ -69,7 +71,7 @@ def _extension(request, correspondence):
         return  # FOISA has no public-interest extension: nothing to record
     request.status = FOIRequest.Status.EXTENDED
     request.extension_notice_on = correspondence.date
-    named = classify.date_named(classify.own_text(correspondence.body))
+    named = classify.date_named(classify.own_text(correspondence.body, correspondence.subject))
     if named is not None:
         request.extended_due_date = named
 

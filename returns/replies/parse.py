@@ -102,7 +102,7 @@ def parse(raw: bytes, *, headers_only: bool = False) -> ParsedEmail:
     _read_headers(message, parsed)
     if not headers_only:
         _read_parts(message, parsed)
-        parsed.original = parsed.original or forwarded_original(parsed.body)
+        parsed.original = parsed.original or forwarded_original(parsed.body, parsed.subject)
     if headers_only:
         return parsed  # its body was cut off: the defects that makes say nothing
     defects = [type(defect).__name__ for defect in _all_defects(message)]
@@ -376,15 +376,30 @@ FORWARD_MARK = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 FORWARD_FIELD = re.compile(r"^\s*>?\s*(From|Subject|To|Cc|Reply-To):\s*(.+)$", re.IGNORECASE)
+# Outlook forwards under its From/Sent block (a rule of underscores above it), the same block it
+# quotes a reply under: it marks a forward only in a message whose subject says "FW:".
+FORWARDED_SUBJECT = re.compile(r"^\s*(fw|fwd)\s*:", re.IGNORECASE)
+OUTLOOK_BLOCK = re.compile(
+    r"^[ \t]*(_{10,}[ \t]*\n\s*)?From:[ \t].+\n[ \t]*(Sent|Date):[ \t]",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
-def forwarded_original(body: str) -> Original | None:
-    """The first message forwarded in `body`, from its quoted From/Subject lines."""
+def forward_mark(body: str, subject: str = ""):
+    """Where a message forwarded in `body` starts (a regex match), or None."""
     mark = FORWARD_MARK.search(body)
+    if mark is None and FORWARDED_SUBJECT.match(subject):
+        mark = OUTLOOK_BLOCK.search(body)
+    return mark
+
+
+def forwarded_original(body: str, subject: str = "") -> Original | None:
+    """The first message forwarded in `body`, from its quoted From/Subject lines."""
+    mark = forward_mark(body, subject)
     if not mark:
         return None
     original = Original()
-    for line in body[mark.end() :].splitlines()[:12]:
+    for line in body[mark.start() :].splitlines()[:14]:
         found = FORWARD_FIELD.match(line)
         if not found:
             continue

@@ -1,0 +1,133 @@
+"""Force emails in the words and shapes forces really send (tests/returns/files/emails/real/):
+acknowledgements with the force's own reference in its many shapes, extensions,
+clarifications, refusals (s.12, s.14, exemptions, NCND), disclosures, "not held" notices,
+out-of-office replies and delivery failures. Each file's source is in its expected.json.
+
+Placeholders: %%OUR_REF%% (our reference), %%TOKEN%% (the request's reply token) and
+%%OUR_ID%% (our request's Message-ID, without its angle brackets).
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from returns.models import Correspondence
+from returns.replies import classify
+from returns.replies.parse import parse
+from returns.replies.store import ingest
+from returns.replies.text import safe_file_name
+from tests.factories import CampaignFactory, FOIRequestFactory, force
+
+REAL = Path(__file__).resolve().parent / "files" / "emails" / "real"
+EXPECTED = json.loads((REAL / "expected.json").read_text())
+CORPUS = sorted(EXPECTED)
+
+
+def filled(name, our_ref="FOIR-00042", token="abcd1234efgh", our_id="request-42@charity.example"):
+    raw = (REAL / name).read_bytes()
+    for placeholder, value in (("OUR_REF", our_ref), ("TOKEN", token), ("OUR_ID", our_id)):
+        raw = raw.replace(f"%%{placeholder}%%".encode(), value.encode())
+    return raw
+
+
+def classified(name):
+    email = parse(filled(name))
+    names = [safe_file_name(part.name) for part in email.attachments]
+    return email, classify.classify(email, names)
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_it_suggests_the_kind_a_careful_reader_would(name):
+    email, verdict = classified(name)
+
+    assert not email.problems
+    assert verdict.kind == EXPECTED[name]["kind"], verdict.reason
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_it_reads_the_forces_own_reference_in_its_shape(name):
+    assert classified(name)[1].force_reference == EXPECTED[name]["force_reference"]
+
+
+@pytest.mark.parametrize("name", [name for name in CORPUS if "exemptions" in EXPECTED[name]])
+def test_it_names_the_exemptions_a_real_refusal_cites(name):
+    assert classified(name)[1].exemptions == EXPECTED[name]["exemptions"]
+
+
+@pytest.mark.parametrize("name", [name for name in CORPUS if "extended_to" in EXPECTED[name]])
+def test_it_reads_the_date_a_real_extension_names(name):
+    expected = date.fromisoformat(EXPECTED[name]["extended_to"])
+
+    assert classified(name)[1].extended_to == expected
+
+
+def test_it_covers_every_kind_of_reply_from_forces_of_all_four_nations():
+    kinds = {entry["kind"] for entry in EXPECTED.values()}
+    forces = {entry["force"] for entry in EXPECTED.values()}
+
+    assert kinds == set(classify.KINDS)
+    assert {"Police Scotland", "Police Service of Northern Ireland", "Gwent Police"} <= forces
+    assert all(entry["source"] for entry in EXPECTED.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CORPUS)
+def test_it_files_each_real_force_email_under_its_request(name):
+    expected = EXPECTED[name]
+    request = FOIRequestFactory(campaign=CampaignFactory(), force=force(expected["force"]))
+    our_id = f"request-{request.pk}@charity.example"
+    Correspondence.objects.create(
+        request=request,
+        direction=Correspondence.Direction.OUT,
+        kind=Correspondence.Kind.REQUEST,
+        date=request.sent_on,
+        address=request.force.foi_email or "foi@force.example",
+        subject="Freedom of Information request: online child sexual offences",
+        message_id=f"<{our_id}>",
+    )
+
+    result = ingest(
+        filled(name, request.our_reference, request.reply_token, our_id), "file"
+    ).as_json()
+
+    assert (result["request"], result["matched_by"]) == (
+        request.our_reference,
+        expected["matched_by"],
+    )
+    assert result["suggested_kind"] == expected["kind"]
+    request.refresh_from_db()
+    assert request.reference == expected["force_reference"]
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_change_reason_naming_an_exchange_message_id_within_the_history():
+    request = FOIRequestFactory()
+    message_id = (
+        "<LO2P265MB59330B7E4C1D2A3B4C5D6E7F8A9B0C1D@LO2P265MB5933.GBRP265.PROD.OUTLOOK.COM>"
+    )
+    request.reference = "72029"
+    request._change_reason = f"From the force's email {message_id}"
+
+    request.save()
+
+    reason = request.history.first().history_change_reason
+    assert len(reason) == 100 and reason.startswith("From the force's email <LO2P265MB")
+
+
+def test_it_reads_a_sentence_starting_if_as_what_may_happen_not_what_did():
+    text = "We hold it. If any parts are refused then a refusal notice is sent.\nIf unhappy, write."
+
+    assert "refus" not in classify.without_conditionals(text)
+    assert "We hold it." in classify.without_conditionals(text)
+
+
+@pytest.mark.parametrize("leave", ["annual", "maternity", "paternity", "sick"])
+def test_it_reads_any_kind_of_leave_as_an_out_of_office_reply(leave):
+    email = parse(
+        b"From: officer@kent.police.uk\nSubject: RE: FOI request\n\nThank you for your email. "
+        + f"I am currently on {leave} leave. Please write to foi@kent.police.uk.\n".encode()
+    )
+
+    assert classify.classify(email).kind == "auto_reply"
