@@ -16,6 +16,22 @@ from simple_history.models import HistoricalRecords
 
 CREATED, CHANGED, DELETED = "+", "~", "-"  # simple_history's history_type codes
 CHUNK = 10_000
+REASON_LENGTH = 100  # simple_history's history_change_reason column
+
+
+def fitted(reason):
+    """`reason` cut to the history's column, marked as cut (a reason naming a force's email by
+    its Message-ID, ~85 characters from Exchange Online, can be longer)."""
+    if reason and len(reason) > REASON_LENGTH:
+        return reason[: REASON_LENGTH - 1] + "\u2026"
+    return reason
+
+
+class History(HistoricalRecords):
+    """simple_history's history model and pages, the change reason fitted to its column."""
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        return fitted(super().get_change_reason_for_object(instance, history_type, using))
 
 
 def record(model, ids, *, history_type, user=None, reason="", when=None):
@@ -38,7 +54,7 @@ def record(model, ids, *, history_type, user=None, reason="", when=None):
                 f"FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {where}",
                 [
                     when,
-                    (reason or "")[:100] or None,
+                    fitted(reason) or None,
                     history_type,
                     getattr(user, "pk", user),
                     *params,
@@ -57,7 +73,7 @@ def ids_in(column, ids, table=None):
     return f"{quoted} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-class FigureHistory(HistoricalRecords):
+class FigureHistory(History):
     """simple_history's history model and pages; its per-row writes go through `record`.
 
     A deletion is recorded just before the row goes (the copy needs the row), in the deleting

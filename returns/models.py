@@ -9,12 +9,11 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Concat, Lower, LPad, Now
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from forces.models import Force
 from jobs.progress import went_quiet
 from returns import deadlines, placeholders, regimes
-from returns.history import FigureHistory
+from returns.history import FigureHistory, History
 
 measure_code_validator = RegexValidator(
     r"^[a-z0-9_]+$",
@@ -47,7 +46,7 @@ class Campaign(models.Model):
     # records the version it was computed from, so a stale snapshot is visible (and repaired);
     # figure writes are also recorded by FigureChange.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-created_at"]
@@ -226,9 +225,6 @@ def _effective_due(lookup, day):
     )
 
 
-CHANGE_REASON_LENGTH = 100  # simple_history's history_change_reason column
-
-
 def new_reply_token():
     """12 random lower-case letters and digits (about 62 bits): unguessable, safe in an address."""
     alphabet = string.ascii_lowercase + string.digits
@@ -320,7 +316,7 @@ class FOIRequest(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = History()
 
     objects = FOIRequestQuerySet.as_manager()
 
@@ -342,16 +338,8 @@ class FOIRequest(models.Model):
         if self.moves_its_figures():
             raise ValidationError(self.moved_with_figures_message())
         self.refresh_deadlines()
-        self._fit_change_reason()
         super().save(*args, **kwargs)
         self._owner_as_loaded = self._owner()
-
-    def _fit_change_reason(self):
-        # The history keeps a change reason of at most 100 characters, and a reason naming a
-        # force's email by its Message-ID (Exchange Online's are ~85 characters) is longer.
-        reason = getattr(self, "_change_reason", None)
-        if reason and len(reason) > CHANGE_REASON_LENGTH:
-            self._change_reason = reason[: CHANGE_REASON_LENGTH - 1] + "\u2026"
 
     MOVED_WITH_FIGURES = (
         "This request already has figures, which were returned by {force} for {campaign}: its "
