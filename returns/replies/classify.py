@@ -96,6 +96,7 @@ SCORED = {
         (r"\b(section|s\.?)\s?1\s?\(3\)", 4),
         (r"\b(please|could you|can you|would you)\s+(\w+\s+){0,3}clarify\b", 3),
         (r"\b(grateful|appreciate it) if you (could|would|can)\s+(\w+\s+){0,2}clarify\b", 3),
+        (r"\bif you (could|can|would)\s+(please\s+)?(clarify|confirm|specify)\b", 3),
         (r"\b(in order )?to (identify|enable us to identify) and locate the information\b", 2),
         (r"\b(require|need|request|seek)\w*\s+(some\s+|further\s+)?clarification\b", 3),
         (r"\bclarification (is|will be) (required|needed)\b", 3),
@@ -239,7 +240,11 @@ def _scored_kind(text, attachment_names):
 
 # A sentence that starts "If" says what may happen, not what did: "If any or all parts of a
 # request are refused then a written refusal notice must be sent" is in forces' disclosures.
-CONDITIONAL = re.compile(r"(?:^|(?<=[.!?])|(?<=\n))[ \t]*If\b[^.!?\n]*[.!?]?", re.IGNORECASE)
+# "If you could clarify ..." is a request, not a condition: it stays.
+CONDITIONAL = re.compile(
+    r"(?:^|(?<=[.!?])|(?<=\n))[ \t]*If\b(?!\s+you\s+(?:could|can|would)\b)[^.!?\n]*[.!?]?",
+    re.IGNORECASE,
+)
 
 
 def without_conditionals(text: str) -> str:

@@ -123,6 +123,21 @@ def test_it_reads_a_sentence_starting_if_as_what_may_happen_not_what_did():
     assert "We hold it." in classify.without_conditionals(text)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Thank you for your request. If you could clarify which offences you mean, we can "
+        "proceed with your request.",
+        "Thank you for your email. If you could please confirm the time period you require, "
+        "we will be able to progress your request.",
+    ],
+)
+def test_it_reads_if_you_could_as_a_question_not_a_condition(body):
+    email = parse(f"From: foi@kent.police.uk\nSubject: RE: FOI request\n\n{body}\n".encode())
+
+    assert classify.classify(email).kind == "clarification"
+
+
 @pytest.mark.parametrize("leave", ["annual", "maternity", "paternity", "sick"])
 def test_it_reads_any_kind_of_leave_as_an_out_of_office_reply(leave):
     email = parse(
