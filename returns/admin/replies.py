@@ -257,7 +257,9 @@ def confirm_kind_view(request, pk):
     if not request.user.has_perm("returns.change_correspondence"):
         raise PermissionDenied
     correspondence = get_object_or_404(Correspondence, pk=pk, direction="in")
-    kind = request.POST.get("kind", "")
+    # The form sends the Confirm button's kind, then the "change to" list's (empty unless one
+    # was picked): the list's choice, when made, wins.
+    kind = next((k for k in reversed(request.POST.getlist("kind")) if k), "")
     if kind not in classify.KINDS:
         messages.error(request, "Choose a kind of reply.")
     else:

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from returns.models import FOIRequest, InboundMessage
+from returns.replies import classify
 from returns.replies.store import ingest
 from tests.returns.replies_helpers import raw_email, round_fixture  # noqa: F401
 
@@ -86,6 +87,32 @@ def test_it_shows_the_request_as_a_conversation_and_confirms_in_one_click(
 
     request = FOIRequest.objects.get(pk=round_.northumbria.pk)
     assert request.status == "answered" and request.responded_on is not None
+
+
+def test_it_confirms_the_suggested_kind_when_the_browser_also_sends_the_empty_list(
+    client, caseworker, round_
+):
+    # A browser submits the Confirm button's kind and the unpicked "change to" list's "".
+    row = ingest(raw_email("12_response_xlsx.eml", round_), "mailbox").message.correspondence
+    client.force_login(caseworker)
+    url = reverse("admin:returns_correspondence_confirm_kind", args=[row.pk])
+
+    page = client.post(url, {"kind": [row.kind, ""]}, follow=True)
+
+    assert f"Confirmed as {classify.LABELS[row.kind]}." in page.text
+    row.refresh_from_db()
+    assert row.kind_confirmed
+
+
+def test_it_takes_the_kind_picked_in_the_list_over_the_suggested_one(client, caseworker, round_):
+    row = ingest(raw_email("12_response_xlsx.eml", round_), "mailbox").message.correspondence
+    client.force_login(caseworker)
+    url = reverse("admin:returns_correspondence_confirm_kind", args=[row.pk])
+
+    client.post(url, {"kind": [row.kind, "other"]})
+
+    row.refresh_from_db()
+    assert (row.kind, row.kind_confirmed) == ("other", True)
 
 
 def test_it_says_how_to_set_up_the_mailbox(client, caseworker, settings):
