@@ -115,6 +115,21 @@ def test_it_takes_the_kind_picked_in_the_list_over_the_suggested_one(client, cas
     assert (row.kind, row.kind_confirmed) == ("other", True)
 
 
+def test_it_filters_received_emails_by_the_kinds_a_reply_can_be_suggested_as(
+    client, caseworker, round_
+):
+    ingest(raw_email("12_response_xlsx.eml", round_), "mailbox")
+    ingest(raw_email("01_acknowledgement_our_ref.eml", round_), "mailbox")
+    client.force_login(caseworker)
+    url = reverse("admin:returns_inboundmessage_changelist")
+
+    listing = client.get(url).text
+    responses = client.get(url, {"suggested_kind": "response"})
+
+    assert "?suggested_kind=bounce" in listing and "Second chaser" not in listing
+    assert [m.suggested_kind for m in responses.context["cl"].result_list] == ["response"]
+
+
 def test_it_says_how_to_set_up_the_mailbox(client, caseworker, settings):
     settings.IMAP_HOST = ""
     client.force_login(caseworker)
