@@ -130,6 +130,17 @@ def test_it_filters_received_emails_by_the_kinds_a_reply_can_be_suggested_as(
     assert [m.suggested_kind for m in responses.context["cl"].result_list] == ["response"]
 
 
+def test_it_links_each_list_of_received_emails_to_the_other(client, caseworker):
+    client.force_login(caseworker)
+    received = reverse("admin:returns_inboundmessage_changelist")
+    unmatched = reverse("admin:returns_unmatchedreply_changelist")
+
+    assert f'href="{unmatched}">Unmatched replies' in client.get(received).text
+    page = client.get(unmatched).text
+    assert f'href="{received}">All received emails' in page
+    assert f'href="{unmatched}">Unmatched replies' not in page
+
+
 def test_it_says_how_to_set_up_the_mailbox(client, caseworker, settings):
     settings.IMAP_HOST = ""
     client.force_login(caseworker)
