@@ -29,12 +29,14 @@ class BoardStage(models.TextChoices):
     NOT_SENT = "not_sent", "Not sent"
     DRAFT = "draft", "Draft to send by hand"
     SENT = "sent", "Sent"
+    NOT_DELIVERED = "not_delivered", "Not delivered"
     CLARIFICATION = "clarification", "Clarification (clock stopped)"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     DUE = "due", "Due"
     OVERDUE = "overdue", "Overdue"
     INTERNAL_REVIEW = "internal_review", "In internal review"
     COMMISSIONER = "commissioner", "With the Commissioner"
+    REPLY_TO_CONFIRM = "reply_to_confirm", "Reply to confirm"
     WITHDRAWN = "withdrawn", "Withdrawn"
     ANSWERED = "answered", "Answered"
     IMPORTED = "imported", "Figures imported"
@@ -45,6 +47,8 @@ class BoardStage(models.TextChoices):
 _BY_REQUEST_STAGE = {
     stages.StageCode.NOT_SENT: BoardStage.NOT_SENT,
     stages.StageCode.CLOCK_STOPPED: BoardStage.CLARIFICATION,
+    stages.StageCode.NOT_DELIVERED: BoardStage.NOT_DELIVERED,
+    stages.StageCode.REPLY_TO_CONFIRM: BoardStage.REPLY_TO_CONFIRM,
     stages.StageCode.NO_DUE_DATE: BoardStage.SENT,
     stages.StageCode.NOT_YET_DUE: BoardStage.DUE,
     stages.StageCode.OVERDUE: BoardStage.OVERDUE,
@@ -124,6 +128,11 @@ def describe(row: BoardRow) -> str:
         case BoardStage.INTERNAL_REVIEW:
             review_due = foi_request.internal_review_due_date
             return "In internal review" + (f", due on {en_gb(review_due)}" if review_due else "")
+        case BoardStage.NOT_DELIVERED:
+            bounced = en_gb(foi_request.not_delivered_on)
+            return f"Not delivered: a delivery failure came back on {bounced}"
+        case BoardStage.REPLY_TO_CONFIRM:
+            return "Reply received: confirm its kind (chasing paused)"
         case BoardStage.COMMISSIONER:
             return f"With the Commissioner since {en_gb(foi_request.commissioner_complaint_on)}"
         case BoardStage.ANSWERED:

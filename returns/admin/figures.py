@@ -646,7 +646,7 @@ class WideImportForm(forms.Form):
         help_text="Categories down, financial years across; title rows, notes and a Total row "
         "or column are fine. You will see how it was read before anything is saved.",
     )
-    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age")
+    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age", required=False)
 
     def clean_table(self):
         upload = refuse_oversize(self.cleaned_data["table"])
@@ -665,7 +665,7 @@ class WideImportForm(forms.Form):
 class AttachedTableForm(forms.Form):
     """A reply's stored attachment instead of an upload, under the same size limit."""
 
-    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age")
+    breakdown = forms.ChoiceField(choices=WIDE_BREAKDOWNS, initial="victim_age", required=False)
 
     def __init__(self, *args, attached, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,19 @@ from returns.replies.match import OUR_REFERENCE
 KIND_CHOICES = [(kind, classify.LABELS[kind].capitalize()) for kind in classify.KINDS]
 
 
+class SuggestedKindFilter(admin.SimpleListFilter):
+    """Only the kinds a reply can be suggested as (not the kinds of our own letters)."""
+
+    title = "suggested kind"
+    parameter_name = "suggested_kind"
+
+    def lookups(self, request, model_admin):
+        return KIND_CHOICES
+
+    def queryset(self, request, queryset):
+        return queryset.filter(suggested_kind=self.value()) if self.value() else queryset
+
+
 class AttachmentInline(admin.TabularInline):
     model = EmailAttachment
     extra = 0
@@ -44,7 +57,7 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
     """Shared by every received email and the unmatched ones: read-only, as received."""
 
     list_display = ["received_at", "sender", "subject", "suggested", "matched", "problem_flag"]
-    list_filter = ["suggested_kind", "matched_by", "source"]
+    list_filter = [SuggestedKindFilter, "matched_by", "source"]
     search_fields = ["sender", "subject", "body", "message_id", "force_reference"]
     date_hierarchy = "received_at"
     inlines = [AttachmentInline]
@@ -200,7 +213,7 @@ def describe(result) -> str:
 @admin.register(UnmatchedReply)
 class UnmatchedReplyAdmin(ReceivedEmailAdmin):
     list_display = ["received_at", "sender", "subject", "suggested", "likely", "problem_flag"]
-    list_filter = ["suggested_kind", "source"]
+    list_filter = [SuggestedKindFilter, "source"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(correspondence__isnull=True)
@@ -257,7 +270,9 @@ def confirm_kind_view(request, pk):
     if not request.user.has_perm("returns.change_correspondence"):
         raise PermissionDenied
     correspondence = get_object_or_404(Correspondence, pk=pk, direction="in")
-    kind = request.POST.get("kind", "")
+    # The form sends the Confirm button's kind, then the "change to" list's (empty unless one
+    # was picked): the list's choice, when made, wins.
+    kind = next((k for k in reversed(request.POST.getlist("kind")) if k), "")
     if kind not in classify.KINDS:
         messages.error(request, "Choose a kind of reply.")
     else:

@@ -195,6 +195,36 @@ def test_it_gives_each_force_its_stage_and_says_it_in_words(campaign):
     }
 
 
+def test_it_shows_an_undelivered_request_and_one_whose_reply_awaits_confirmation(
+    client, caseworker, campaign
+):
+    undelivered = overdue(campaign, ForceFactory(name="Bounced Police"), TODAY)
+    undelivered.not_delivered_on = TODAY - timedelta(days=40)
+    undelivered.save()
+    replied = overdue(campaign, ForceFactory(name="Replied Police"), TODAY)
+    Correspondence.objects.create(
+        request=replied,
+        direction=Correspondence.Direction.IN,
+        kind=Correspondence.Kind.RESPONSE,
+        kind_confirmed=False,  # only suggested
+        state=Correspondence.State.RECEIVED,
+        date=TODAY,
+    )
+
+    rows = rows_by_force(campaign)
+
+    assert (rows["Bounced Police"].stage, rows["Bounced Police"].summary) == (
+        BoardStage.NOT_DELIVERED,
+        "Not delivered: a delivery failure came back on 21 Jan 2026",
+    )
+    assert (rows["Replied Police"].stage, rows["Replied Police"].summary) == (
+        BoardStage.REPLY_TO_CONFIRM,
+        "Reply received: confirm its kind (chasing paused)",
+    )
+    client.force_login(caseworker)
+    assert stages_shown(board_html(client, campaign)) == ["not_delivered", "reply_to_confirm"]
+
+
 def test_it_flags_the_draft_and_offers_the_due_chase_step_of_an_overdue_request(campaign):
     build_round(campaign, TODAY)
 

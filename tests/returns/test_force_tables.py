@@ -519,6 +519,20 @@ def test_it_previews_reads_again_with_another_sheet_and_confirms_that_reading(cl
 
 
 @pytest.mark.django_db
+def test_it_previews_a_table_of_headline_totals_only_chosen_on_the_first_form(client, caseworker):
+    campaign = make_campaign()
+    request = campaign.requests.get(force__name="Northumbria Police")
+    url = reverse("admin:returns_figure_import_table", args=[request.pk])
+    client.force_login(caseworker)
+    upload = SimpleUploadedFile("totals.csv", b"Offences,2015/16,2016/17\nTotal,64,71\n")
+
+    page = client.post(url, {"table": upload, "breakdown": ""}).content.decode()
+
+    assert "This field is required" not in page
+    assert "How the table was read" in page
+
+
+@pytest.mark.django_db
 def test_it_shows_the_reading_of_a_refused_table(client, caseworker):
     campaign = make_campaign()
     request = campaign.requests.get(force__name="Northumbria Police")

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from returns.models import FOIRequest, InboundMessage
+from returns.replies import classify
 from returns.replies.store import ingest
 from tests.returns.replies_helpers import raw_email, round_fixture  # noqa: F401
 
@@ -86,6 +87,58 @@ def test_it_shows_the_request_as_a_conversation_and_confirms_in_one_click(
 
     request = FOIRequest.objects.get(pk=round_.northumbria.pk)
     assert request.status == "answered" and request.responded_on is not None
+
+
+def test_it_confirms_the_suggested_kind_when_the_browser_also_sends_the_empty_list(
+    client, caseworker, round_
+):
+    # A browser submits the Confirm button's kind and the unpicked "change to" list's "".
+    row = ingest(raw_email("12_response_xlsx.eml", round_), "mailbox").message.correspondence
+    client.force_login(caseworker)
+    url = reverse("admin:returns_correspondence_confirm_kind", args=[row.pk])
+
+    page = client.post(url, {"kind": [row.kind, ""]}, follow=True)
+
+    assert f"Confirmed as {classify.LABELS[row.kind]}." in page.text
+    row.refresh_from_db()
+    assert row.kind_confirmed
+
+
+def test_it_takes_the_kind_picked_in_the_list_over_the_suggested_one(client, caseworker, round_):
+    row = ingest(raw_email("12_response_xlsx.eml", round_), "mailbox").message.correspondence
+    client.force_login(caseworker)
+    url = reverse("admin:returns_correspondence_confirm_kind", args=[row.pk])
+
+    client.post(url, {"kind": [row.kind, "other"]})
+
+    row.refresh_from_db()
+    assert (row.kind, row.kind_confirmed) == ("other", True)
+
+
+def test_it_filters_received_emails_by_the_kinds_a_reply_can_be_suggested_as(
+    client, caseworker, round_
+):
+    ingest(raw_email("12_response_xlsx.eml", round_), "mailbox")
+    ingest(raw_email("01_acknowledgement_our_ref.eml", round_), "mailbox")
+    client.force_login(caseworker)
+    url = reverse("admin:returns_inboundmessage_changelist")
+
+    listing = client.get(url).text
+    responses = client.get(url, {"suggested_kind": "response"})
+
+    assert "?suggested_kind=bounce" in listing and "Second chaser" not in listing
+    assert [m.suggested_kind for m in responses.context["cl"].result_list] == ["response"]
+
+
+def test_it_links_each_list_of_received_emails_to_the_other(client, caseworker):
+    client.force_login(caseworker)
+    received = reverse("admin:returns_inboundmessage_changelist")
+    unmatched = reverse("admin:returns_unmatchedreply_changelist")
+
+    assert f'href="{unmatched}">Unmatched replies' in client.get(received).text
+    page = client.get(unmatched).text
+    assert f'href="{received}">All received emails' in page
+    assert f'href="{unmatched}">Unmatched replies' not in page
 
 
 def test_it_says_how_to_set_up_the_mailbox(client, caseworker, settings):
