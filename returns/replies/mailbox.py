@@ -96,26 +96,9 @@ def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
     report = FetchReport()
     try:
         with connect() as mailbox:
-            directory = match.Directory()
             uids = mailbox.uids(AND(seen=False))[:limit]
-            batch = []  # (uid, Incoming): read, to be stored together
-            for done, item in enumerate(
-                mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK), 1
-            ):
-                if progress:
-                    progress(done - 1, len(uids))
-                try:
-                    batch.append((item.uid, ingest(item.raw, "mailbox", deferred=True)))
-                except UNREACHABLE:
-                    raise
-                except Exception as error:  # left unread, for the next run; the rest go on
-                    _failed(report, item.uid, error)
-                    continue
-                if len(batch) >= BATCH or sum(item.size for _, item in batch) >= BATCH_BYTES:
-                    _store(mailbox, batch, directory, report)
-                    batch = []
-            if batch:
-                _store(mailbox, batch, directory, report)
+            if uids:  # imap-tools would fetch the whole folder for an empty list
+                _take_in(mailbox, uids, report, progress)
             if progress:
                 progress(len(uids), len(uids))
     except UNREACHABLE as error:
@@ -124,6 +107,27 @@ def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
         raise MailboxUnreachable(reason) from error
     _record(report, error="; ".join(report.failed))
     return report
+
+
+def _take_in(mailbox, uids, report, progress):
+    """Read the messages `uids` one by one, and store them a batch at a time."""
+    directory = match.Directory()
+    batch = []  # (uid, Incoming): read, to be stored together
+    for done, item in enumerate(mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK), 1):
+        if progress:
+            progress(done - 1, len(uids))
+        try:
+            batch.append((item.uid, ingest(item.raw, "mailbox", deferred=True)))
+        except UNREACHABLE:
+            raise
+        except Exception as error:  # left unread, for the next run; the rest go on
+            _failed(report, item.uid, error)
+            continue
+        if len(batch) >= BATCH or sum(item.size for _, item in batch) >= BATCH_BYTES:
+            _store(mailbox, batch, directory, report)
+            batch = []
+    if batch:
+        _store(mailbox, batch, directory, report)
 
 
 def _store(mailbox, batch, directory, report):
@@ -150,8 +154,12 @@ def _failed(report, uid, error):
 def _mark_processed(mailbox, uids):
     if settings.IMAP_PROCESSED_FOLDER:
         mailbox.move(uids, settings.IMAP_PROCESSED_FOLDER)
-    else:
-        mailbox.flag(uids, "\\Seen", True)
+        return
+    # A plain UID STORE: imap-tools' flag() also EXPUNGEs, which would destroy for good any
+    # message someone else's mail program has marked \Deleted in this shared mailbox.
+    status, _ = mailbox.client.uid("STORE", ",".join(uids), "+FLAGS", "(\\Seen)")
+    if status != "OK":
+        raise imaplib.IMAP4.error(f"The server would not mark {len(uids)} messages as read.")
 
 
 def _record(report, error=""):

@@ -104,3 +104,31 @@ def test_it_moves_processed_messages_when_asked(round_, imap, settings):
     assert client.select("INBOX")[1] == [b"0"]
     assert client.select("Processed")[1] == [b"1"]
     client.logout()
+
+
+def test_it_reads_nothing_when_nothing_is_unread(round_, imap, capsys):
+    imap.append(*[raw_email(name, round_) for name in SOME])
+    call_command("fetch_replies")
+
+    report = mailbox_module.fetch_replies()
+
+    assert report.taken == []  # not the folder's every message again, as duplicates
+    assert MailboxCheck.objects.get().messages_taken == 0
+
+
+def test_it_never_purges_a_message_someone_else_marked_deleted(round_, imap):
+    imap.append(raw_email(SOME[0], round_))
+    client = imap.client()
+    client.select("INBOX")
+    client.store("1", "+FLAGS", "(\\Seen \\Deleted)")  # a colleague's mail program
+    client.logout()
+    imap.append(raw_email(SOME[1], round_))
+
+    call_command("fetch_replies")
+
+    client = imap.client()
+    client.select("INBOX")
+    _, found = client.search(None, "ALL")
+    client.logout()
+    assert len(found[0].split()) == 2  # marking ours read expunged nothing
+    assert imap.unseen() == 0
