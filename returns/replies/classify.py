@@ -150,6 +150,15 @@ SCORED = {
         ),
         (r"\b(attached|enclosed) (is|are|please find)\b", 2),
         (r"\bplease see (the )?(attached|enclosed)\b", 3),
+        (
+            r"\b(is|are) (now )?(disclosed|provided|released|supplied|set out)( to you)?"
+            r"( in (full|part))? (below|as follows|overleaf)",
+            3,
+        ),
+        (r"\bthis (now )?(concludes|completes) (your request|our response|the request)\b", 3),
+        (r"\bconfirms? that (the |this )?information (you requested |requested )?is held\b", 2),
+        # The letter's own title: "Freedom of Information Response", "FOI Disclosure - ...".
+        (r"^(re:\s*)?(freedom of information|foia?|foisa)\b.{0,30}\b(response|disclosure)\b", 2),
         (r"\b(figures|numbers|data) (\w+ ){0,2}(is|are) (as follows|provided below)", 3),
         (r"\bhas (now )?located (the )?information\b", 2),
         (r"\b(our|my|the force'?s?) (full |final )?response\b", 1),

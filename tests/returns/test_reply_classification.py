@@ -139,3 +139,26 @@ def test_it_gives_attachments_names_that_cannot_escape_or_run(hostile, safe):
 
 def test_it_turns_html_into_text():
     assert html_to_text("<p>A&amp;B</p><script>x()</script><p>C</p>") == "A&B\n\nC"
+
+
+@pytest.mark.parametrize(
+    "subject, body",
+    [
+        (
+            "Freedom of Information Response - FOI/2026/0567",
+            "North Wales Police has now completed its search. The information you requested is "
+            "disclosed in full below.\n\n2022/23: 48\n2023/24: 53\n\nThis concludes your request.",
+        ),
+        (
+            "Freedom of Information Response",
+            "Dyfed-Powys Police can confirm that the information is held and is provided in "
+            "full below:\n2022/23: 64\n2023/24: 71",
+        ),
+    ],
+)
+def test_it_reads_figures_given_in_the_body_as_a_final_response(subject, body):
+    email = parse(f"From: foi@dyfed-powys.police.uk\nSubject: {subject}\n\n{body}\n".encode())
+
+    verdict = classify.classify(email)
+
+    assert verdict.kind == "response", verdict.reason
