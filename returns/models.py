@@ -520,8 +520,10 @@ class Correspondence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Suggested kinds that, until confirmed, stop the chasing ladder (the reply may end or
-    # stop the clock: returns/stages.py).
-    PAUSING_KINDS = ("response", "refusal", "clarification", "extension")
+    # stop the clock: returns/stages.py). "other" too: a reply whose words could not be read as
+    # any kind may be the answer, and chasing a force that has answered costs the charity more
+    # than a pause until staff have read it.
+    PAUSING_KINDS = ("response", "refusal", "clarification", "extension", "other")
 
     class Meta:
         ordering = ["date", "created_at"]
@@ -546,8 +548,9 @@ class Correspondence(models.Model):
 
     @classmethod
     def replies_to_confirm(cls):
-        """Received replies suggested as a final response, refusal, clarification or extension
-        that staff have not confirmed yet: each pauses its request's chasing."""
+        """Received replies suggested as a final response, refusal, clarification or extension,
+        or of no kind the wording showed, that staff have not confirmed yet: each pauses its
+        request's chasing."""
         return cls.objects.filter(
             direction=cls.Direction.IN, kind_confirmed=False, kind__in=cls.PAUSING_KINDS
         )
