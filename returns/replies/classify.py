@@ -201,12 +201,12 @@ def automatic_reason(email: ParsedEmail):
     if email.is_delivery_report:
         return BOUNCE, "A delivery status notification (multipart/report; delivery-status)."
     if BOUNCE_SENDER.match(email.sender) and BOUNCE_SUBJECT.search(email.subject):
-        return BOUNCE, f'Sent by {email.sender} with the subject "{email.subject[:80]}".'
-    if OUT_OF_OFFICE_SUBJECT.match(email.subject):
-        return AUTO_REPLY, f'The subject "{email.subject[:80]}" is an automatic reply\'s.'
+        return BOUNCE, f'Sent by {email.sender} with the subject "{_quote(email.subject)}".'
     auto = email.headers.get("auto-submitted", "").lower()
     if auto.startswith("auto-replied"):
         return AUTO_REPLY, f"Auto-Submitted: {auto} (RFC 3834: an automatic reply)."
+    if OUT_OF_OFFICE_SUBJECT.match(email.subject):
+        return AUTO_REPLY, f'The subject "{_quote(email.subject)}" is an automatic reply\'s.'
     found = OUT_OF_OFFICE.search(own_text(email.body, email.subject)[:2000])
     if found:
         return AUTO_REPLY, f'Says "{_quote(found.group(0))}".'
@@ -261,8 +261,12 @@ def without_conditionals(text: str) -> str:
 
 
 def _quote(text):
+    """`text` on one line, cut at a word to about 60 characters."""
     text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    if len(text) <= 60:
+        return text
+    cut = text[:57].rpartition(" ")[0] or text[:57]
+    return cut + "..."
 
 
 # --- The force's own words, not what it quotes ------------------------------------------------

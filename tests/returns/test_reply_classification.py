@@ -162,3 +162,18 @@ def test_it_reads_figures_given_in_the_body_as_a_final_response(subject, body):
     verdict = classify.classify(email)
 
     assert verdict.kind == "response", verdict.reason
+
+
+def plain_bytes(subject):
+    return f"From: a@kent.police.uk\nSubject: {subject}\n\nAway.\n".encode()
+
+
+def test_it_gives_the_rfc_3834_header_as_the_reason_and_quotes_a_subject_at_a_word():
+    subject = "Automatic reply: Freedom of Information request: Online child sexual abuse offences"
+    plain = parse(plain_bytes(subject))
+    header = parse(b"Auto-Submitted: auto-replied\n" + plain_bytes(subject))
+
+    assert classify.classify(header).reason.startswith("Auto-Submitted: auto-replied")
+    assert '"Automatic reply: Freedom of Information request: Online..."' in (
+        classify.classify(plain).reason
+    )
