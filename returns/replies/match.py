@@ -5,8 +5,8 @@
 2. `thread`: In-Reply-To / References naming the Message-ID of one of our messages;
 3. `subject`: our reference "[FOIR-00042]" in the subject;
 4. `force_reference`: the force's own reference ("FOI 001234/17") stored on one request;
-5. `domain`: the sender's domain is one force's (Force.mail_domains, its FOI address) and that
-   force has exactly one open request.
+5. `domain`: the sender's domain is one force's (Force.mail_domains, its FOI address), that
+   force has exactly one open request, and the email does not name only other forces.
 
 The first that names a request decides. A later one naming another request is noted as a
 conflict (the reply address and thread are ours, so they are trusted over quoted text). When
@@ -267,9 +267,19 @@ def _by_force_reference(email, force_reference, directory):
 
 def _by_domain(email, directory):
     forces = directory.forces_writing_from(_sender_domain(email, directory))
-    if len(forces) != 1:
+    if len(forces) != 1 or _names_only_other_forces(email, forces[0], directory):
         return None
     return directory.only_open_request(forces[0])
+
+
+def _names_only_other_forces(email, force, directory) -> bool:
+    """Whether the email names another force by its full name and not `force`: forces share
+    FOI units (Norfolk and Suffolk, Surrey and Sussex ...), so one may answer for another from
+    its own domain. The domain is then no certainty: staff choose from Unmatched replies."""
+    text = f"{email.subject}\n{email.body}".lower()
+    if force.name.lower() in text:
+        return False
+    return any(other.name.lower() in text for other in directory.forces if other.pk != force.pk)
 
 
 # --- For staff: likely requests of an unmatched reply --------------------------------------
