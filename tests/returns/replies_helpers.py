@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from returns.models import Correspondence
+from returns.replies import classify
+from returns.replies.parse import parse
+from returns.replies.text import safe_file_name
 from tests.factories import CampaignFactory, FOIRequestFactory, force
 
 EMAILS = Path(__file__).resolve().parent / "files" / "emails"
@@ -16,6 +19,13 @@ EXPECTED = json.loads((EMAILS / "expected.json").read_text())
 CORPUS = sorted(EXPECTED)
 NTHM_TOKEN, DRHM_TOKEN = "nthm4k3f9q2x", "drhm7p2m5w8z"
 NTHM_ID, DRHM_ID = "<request-nthm@charity.example>", "<request-drhm@charity.example>"
+
+
+def classified(raw: bytes):
+    """The email in `raw`, parsed, and the kind suggested for it (as ingest would)."""
+    email = parse(raw)
+    names = [safe_file_name(part.name) for part in email.attachments]
+    return email, classify.classify(email, names)
 
 
 def raw_email(name, round_=None) -> bytes:

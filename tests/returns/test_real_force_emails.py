@@ -17,8 +17,8 @@ from returns.models import Correspondence
 from returns.replies import classify
 from returns.replies.parse import parse
 from returns.replies.store import ingest
-from returns.replies.text import safe_file_name
 from tests.factories import CampaignFactory, FOIRequestFactory, force
+from tests.returns.replies_helpers import classified
 
 REAL = Path(__file__).resolve().parent / "files" / "emails" / "real"
 EXPECTED = json.loads((REAL / "expected.json").read_text())
@@ -32,15 +32,9 @@ def filled(name, our_ref="FOIR-00042", token="abcd1234efgh", our_id="request-42@
     return raw
 
 
-def classified(name):
-    email = parse(filled(name))
-    names = [safe_file_name(part.name) for part in email.attachments]
-    return email, classify.classify(email, names)
-
-
 @pytest.mark.parametrize("name", CORPUS)
 def test_it_suggests_the_kind_a_careful_reader_would(name):
-    email, verdict = classified(name)
+    email, verdict = classified(filled(name))
 
     assert not email.problems
     assert verdict.kind == EXPECTED[name]["kind"], verdict.reason
@@ -48,19 +42,19 @@ def test_it_suggests_the_kind_a_careful_reader_would(name):
 
 @pytest.mark.parametrize("name", CORPUS)
 def test_it_reads_the_forces_own_reference_in_its_shape(name):
-    assert classified(name)[1].force_reference == EXPECTED[name]["force_reference"]
+    assert classified(filled(name))[1].force_reference == EXPECTED[name]["force_reference"]
 
 
 @pytest.mark.parametrize("name", [name for name in CORPUS if "exemptions" in EXPECTED[name]])
 def test_it_names_the_exemptions_a_real_refusal_cites(name):
-    assert classified(name)[1].exemptions == EXPECTED[name]["exemptions"]
+    assert classified(filled(name))[1].exemptions == EXPECTED[name]["exemptions"]
 
 
 @pytest.mark.parametrize("name", [name for name in CORPUS if "extended_to" in EXPECTED[name]])
 def test_it_reads_the_date_a_real_extension_names(name):
     expected = date.fromisoformat(EXPECTED[name]["extended_to"])
 
-    assert classified(name)[1].extended_to == expected
+    assert classified(filled(name))[1].extended_to == expected
 
 
 def test_it_covers_every_kind_of_reply_from_forces_of_all_four_nations():
