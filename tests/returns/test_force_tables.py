@@ -466,6 +466,17 @@ def test_it_sniffs_the_separator_over_the_whole_file_not_its_first_line():
 
 
 # --- Imported, through the request page.
+
+
+@pytest.fixture
+def table_page(client, caseworker):
+    """A campaign, and the Import a force's table page of its Northumbria request, logged in."""
+    campaign = make_campaign()
+    request = campaign.requests.get(force__name="Northumbria Police")
+    client.force_login(caseworker)
+    return campaign, reverse("admin:returns_figure_import_table", args=[request.pk])
+
+
 @pytest.mark.django_db
 def test_it_stores_a_derived_total_with_its_note(caseworker):
     campaign = make_campaign()
@@ -486,11 +497,8 @@ def test_it_stores_a_derived_total_with_its_note(caseworker):
 
 
 @pytest.mark.django_db
-def test_it_previews_reads_again_with_another_sheet_and_confirms_that_reading(client, caseworker):
-    campaign = make_campaign()
-    request = campaign.requests.get(force__name="Northumbria Police")
-    url = reverse("admin:returns_figure_import_table", args=[request.pk])
-    client.force_login(caseworker)
+def test_it_previews_reads_again_with_another_sheet_and_confirms_that_reading(client, table_page):
+    campaign, url = table_page
     upload = SimpleUploadedFile("reply.xlsx", fixture_bytes("several_sheets.xlsx"))
 
     preview = client.post(url, {"table": upload, "breakdown": "offence_type"})
@@ -519,11 +527,8 @@ def test_it_previews_reads_again_with_another_sheet_and_confirms_that_reading(cl
 
 
 @pytest.mark.django_db
-def test_it_previews_a_table_of_headline_totals_only_chosen_on_the_first_form(client, caseworker):
-    campaign = make_campaign()
-    request = campaign.requests.get(force__name="Northumbria Police")
-    url = reverse("admin:returns_figure_import_table", args=[request.pk])
-    client.force_login(caseworker)
+def test_it_previews_a_table_of_headline_totals_only_chosen_on_the_first_form(client, table_page):
+    campaign, url = table_page
     upload = SimpleUploadedFile("totals.csv", b"Offences,2015/16,2016/17\nTotal,64,71\n")
 
     page = client.post(url, {"table": upload, "breakdown": ""}).content.decode()
@@ -533,11 +538,8 @@ def test_it_previews_a_table_of_headline_totals_only_chosen_on_the_first_form(cl
 
 
 @pytest.mark.django_db
-def test_it_shows_the_reading_of_a_refused_table(client, caseworker):
-    campaign = make_campaign()
-    request = campaign.requests.get(force__name="Northumbria Police")
-    url = reverse("admin:returns_figure_import_table", args=[request.pk])
-    client.force_login(caseworker)
+def test_it_shows_the_reading_of_a_refused_table(client, table_page):
+    campaign, url = table_page
     upload = SimpleUploadedFile("t.csv", fixture_bytes("offences_calendar_years.csv"))
 
     page = client.post(url, {"table": upload, "breakdown": "offence_type"}).content.decode()
@@ -636,11 +638,8 @@ def test_it_reads_a_period_header_with_words_after_the_period(header, period, qu
 
 
 @pytest.mark.django_db
-def test_it_lets_the_caseworker_change_what_a_marker_means_before_confirming(client, caseworker):
-    campaign = make_campaign()
-    request = campaign.requests.get(force__name="Northumbria Police")
-    url = reverse("admin:returns_figure_import_table", args=[request.pk])
-    client.force_login(caseworker)
+def test_it_lets_the_caseworker_change_what_a_marker_means_before_confirming(client, table_page):
+    campaign, url = table_page
     table = b"Offence,2015/16,2016/17\nRape,N/A,3\nGrooming,,2\nTotal,4,5\n"
     upload = SimpleUploadedFile("pivot.csv", table)
 
