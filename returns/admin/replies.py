@@ -10,6 +10,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -84,7 +86,9 @@ class AttachmentInline(admin.TabularInline):
 class ReceivedEmailAdmin(admin.ModelAdmin):
     """Shared by every received email and the unmatched ones: read-only, as received."""
 
-    list_display = ["received_at", "from_", "about", "suggested", "matched", "problem_flag"]
+    # Narrow columns, so the list and its filters fit a laptop's width: when and from whom in
+    # one, the subject with the suggested kind under it, long texts cut (whole in tooltips).
+    list_display = ["received", "about", "matched", "problem_flag"]
     list_filter = [SuggestedKindFilter, "matched_by", SetAsideFilter, "source"]
     search_fields = ["sender", "subject", "body", "message_id", "force_reference"]
     date_hierarchy = "received_at"
@@ -127,13 +131,21 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
     def has_file_permission(self, request):
         return may_file(request)
 
-    @admin.display(description="From", ordering="sender")
-    def from_(self, message):
-        return shortened(message.sender, 40)
+    @admin.display(description="Received, from", ordering="received_at")
+    def received(self, message):
+        return format_html(
+            '{}<br><small class="sender">{}</small>',
+            date_format(timezone.localtime(message.received_at), "j M Y, H:i"),
+            shortened(message.sender or "unknown sender", 32),
+        )
 
-    @admin.display(description="Subject", ordering="subject")
+    @admin.display(description="Subject, suggested kind", ordering="subject")
     def about(self, message):
-        return shortened(message.subject or "(no subject)", 70)
+        return format_html(
+            "{}<br><small>{}</small>",
+            shortened(message.subject or "(no subject)", 60),
+            message.get_suggested_kind_display(),
+        )
 
     @admin.display(description="Suggested kind", ordering="suggested_kind")
     def suggested(self, message):
@@ -152,7 +164,7 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
         if not message.problem:
             return ""
         return format_html(
-            '<strong style="color:#ba2121">⚠ {}</strong>', shortened(message.problem, 60)
+            '<strong style="color:#ba2121">⚠ {}</strong>', shortened(message.problem, 45)
         )
 
     @admin.display(description="Text (HTML shown as text)")
@@ -286,7 +298,7 @@ def describe(result) -> str:
 
 @admin.register(UnmatchedReply)
 class UnmatchedReplyAdmin(ReceivedEmailAdmin):
-    list_display = ["received_at", "from_", "about", "suggested", "likely", "problem_flag"]
+    list_display = ["received", "about", "likely", "problem_flag"]
     list_filter = [SuggestedKindFilter, "source"]
     actions = ["set_aside_selected"]
 
