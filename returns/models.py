@@ -615,6 +615,16 @@ class InboundMessage(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    set_aside_at = models.DateTimeField(
+        "set aside on",
+        null=True,
+        blank=True,
+        help_text="Set aside by staff as not a force's reply (spam, a newsletter, a colleague's "
+        "note): out of Unmatched replies, kept in Received emails.",
+    )
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -627,9 +637,14 @@ class InboundMessage(models.Model):
     def is_filed(self):
         return self.correspondence_id is not None
 
+    @property
+    def is_set_aside(self):
+        return self.set_aside_at is not None
+
 
 class UnmatchedReply(InboundMessage):
-    """The received emails not filed under a request (the admin's Unmatched replies list)."""
+    """The received emails not filed under a request nor set aside as not a force's reply (the
+    admin's Unmatched replies list)."""
 
     class Meta:
         proxy = True

@@ -161,3 +161,22 @@ def parse_periods(text):
     if not periods:
         raise ValueError("At least one period is needed.")
     return periods
+
+
+# A financial year named in running text ("2022/23", "2023-2024", "FY 2016/17"), not part of a
+# date ("12/10/2026", "2026-10-12") or of a longer number.
+YEAR_IN_TEXT = re.compile(
+    r"(?<![\d/.])(\d{4})\s*[/\-\u2010-\u2015]\s*(\d{4}|\d{2})(?!\d|[/.]\d|-\d\d\b)"
+)
+
+
+def periods_named(text):
+    """The financial years `text` names, in the form "2022/23", earliest first (an email's words:
+    "2022/23 and 2023/24", "2023-2024")."""
+    named = set()
+    for first, second in YEAR_IN_TEXT.findall(str(text or "")):
+        start = int(first)
+        follows = start + 1 if len(second) == 4 else (start + 1) % 100
+        if 1990 <= start <= 2100 and int(second) == follows:
+            named.add(f"{start}/{(start + 1) % 100:02d}")
+    return sorted(named)

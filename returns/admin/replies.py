@@ -1,5 +1,7 @@
-"""Admin of the forces' emails: Unmatched replies (file one under its request in one click),
-every received email, the upload of a forwarded .eml, and confirming a reply's kind."""
+"""Admin of the forces' emails: Unmatched replies (file one under its request in one click, or
+set aside what is not a force's reply), every received email, the upload of a forwarded .eml,
+and confirming a reply's kind. A received email's page is view-only: it is kept as received,
+and what staff do with it (file, set aside, bring back, import a table) are its buttons."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,7 +10,10 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from returns.models import (
@@ -20,10 +25,15 @@ from returns.models import (
     MailboxCheck,
     UnmatchedReply,
 )
-from returns.replies import attached, classify, confirm, mailbox, match, store
+from returns.replies import aside, attached, classify, confirm, mailbox, match, store
 from returns.replies.match import OUR_REFERENCE
 
 KIND_CHOICES = [(kind, classify.LABELS[kind].capitalize()) for kind in classify.KINDS]
+FILING_PERMISSION = "returns.change_unmatchedreply"  # filing, setting aside, bringing back
+
+
+def may_file(request) -> bool:
+    return request.user.has_perm(FILING_PERMISSION)
 
 
 class SuggestedKindFilter(admin.SimpleListFilter):
@@ -37,6 +47,26 @@ class SuggestedKindFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(suggested_kind=self.value()) if self.value() else queryset
+
+
+class SetAsideFilter(admin.SimpleListFilter):
+    title = "set aside"
+    parameter_name = "set_aside"
+
+    def lookups(self, request, model_admin):
+        return [("yes", f"Set aside ({aside.LABEL.lower()})"), ("no", "Not set aside")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(set_aside_at__isnull=self.value() == "no")
+        return queryset
+
+
+def shortened(text, length):
+    """`text` cut to `length` characters, the whole of it in the tooltip (a narrow column)."""
+    if len(text) <= length:
+        return text
+    return format_html('<span title="{}">{}</span>', text, Truncator(text).chars(length))
 
 
 class AttachmentInline(admin.TabularInline):
@@ -56,8 +86,10 @@ class AttachmentInline(admin.TabularInline):
 class ReceivedEmailAdmin(admin.ModelAdmin):
     """Shared by every received email and the unmatched ones: read-only, as received."""
 
-    list_display = ["received_at", "sender", "subject", "suggested", "matched", "problem_flag"]
-    list_filter = [SuggestedKindFilter, "matched_by", "source"]
+    # Narrow columns, so the list and its filters fit a laptop's width: when and from whom in
+    # one, the subject with the suggested kind under it, long texts cut (whole in tooltips).
+    list_display = ["received", "about", "matched", "problem_flag"]
+    list_filter = [SuggestedKindFilter, "matched_by", SetAsideFilter, "source"]
     search_fields = ["sender", "subject", "body", "message_id", "force_reference"]
     date_hierarchy = "received_at"
     inlines = [AttachmentInline]
@@ -78,6 +110,8 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
         "kind_reason",
         "force_reference",
         "problem",
+        "set_aside_at",
+        "set_aside_by",
         "text",
     ]
     fields = readonly_fields
@@ -90,21 +124,48 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        """Nothing on the page can be edited: no Save buttons, no empty "changed" history."""
+        return False
+
+    def has_file_permission(self, request):
+        return may_file(request)
+
+    @admin.display(description="Received, from", ordering="received_at")
+    def received(self, message):
+        return format_html(
+            '{}<br><small class="sender">{}</small>',
+            date_format(timezone.localtime(message.received_at), "j M Y, H:i"),
+            shortened(message.sender or "unknown sender", 32),
+        )
+
+    @admin.display(description="Subject, suggested kind", ordering="subject")
+    def about(self, message):
+        return format_html(
+            "{}<br><small>{}</small>",
+            shortened(message.subject or "(no subject)", 60),
+            message.get_suggested_kind_display(),
+        )
+
     @admin.display(description="Suggested kind", ordering="suggested_kind")
     def suggested(self, message):
         return message.get_suggested_kind_display()
 
     @admin.display(description="Filed under")
     def matched(self, message):
+        if message.is_set_aside:
+            return f"Set aside ({aside.LABEL.lower()})"
         if not message.request_id:
             return "—"
-        return f"{message.request.our_reference} ({message.get_matched_by_display()})"
+        return f"{message.request.our_reference} ({matched_by_label(message)})"
 
     @admin.display(description="Problem")
     def problem_flag(self, message):
         if not message.problem:
             return ""
-        return format_html('<strong style="color:#ba2121">⚠ {}</strong>', message.problem[:80])
+        return format_html(
+            '<strong style="color:#ba2121">⚠ {}</strong>', shortened(message.problem, 45)
+        )
 
     @admin.display(description="Text (HTML shown as text)")
     def text(self, message):
@@ -120,12 +181,26 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
         message = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if message is not None and not message.is_filed:
-            context["suggestions"] = match.suggestions(message)
-            context["may_file"] = request.user.has_perm("returns.change_unmatchedreply")
+            context["may_file"] = may_file(request)
             context["file_url"] = reverse("admin:returns_unmatchedreply_file", args=[message.pk])
+            context["set_aside_url"] = reverse(
+                "admin:returns_unmatchedreply_set_aside", args=[message.pk]
+            )
+            context["bring_back_url"] = reverse(
+                "admin:returns_unmatchedreply_bring_back", args=[message.pk]
+            )
+            if not message.is_set_aside:
+                context["suggestions"] = match.suggestions(message)
         elif message is not None and may_import_tables(request, self.admin_site):
             context["tables"] = attached.email_tables(message, message.correspondence.request_id)
         return super().change_view(request, object_id, form_url, context)
+
+
+def matched_by_label(message) -> str:
+    """How it was matched; a forward matched by the domain in its quoted From line says so."""
+    if message.matched_by == "domain" and message.match_note.startswith(match.FORWARDED_DOMAIN):
+        return "the forwarded message's sender's domain"
+    return message.get_matched_by_display()
 
 
 def may_import_tables(request, admin_site) -> bool:
@@ -169,6 +244,17 @@ class UploadEmailForm(forms.Form):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(ReceivedEmailAdmin):
+    actions = ["bring_back_selected"]
+
+    @admin.action(description="Bring back to Unmatched replies", permissions=["file"])
+    def bring_back_selected(self, request, queryset):
+        done = aside.bring_back(queryset)
+        for message in done:
+            self.log_change(request, message, "Brought back to Unmatched replies.")
+        self.message_user(
+            request, f"Brought back to Unmatched replies: {len(done)}.", messages.SUCCESS
+        )
+
     def get_urls(self):
         return [
             path(
@@ -212,18 +298,44 @@ def describe(result) -> str:
 
 @admin.register(UnmatchedReply)
 class UnmatchedReplyAdmin(ReceivedEmailAdmin):
-    list_display = ["received_at", "sender", "subject", "suggested", "likely", "problem_flag"]
+    list_display = ["received", "about", "likely", "problem_flag"]
     list_filter = [SuggestedKindFilter, "source"]
+    actions = ["set_aside_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(correspondence__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(correspondence__isnull=True, set_aside_at__isnull=True)
+        )
 
     @admin.display(description="Most likely request")
     def likely(self, message):
         ranked = match.suggestions(message, limit=1)
-        if not ranked:
+        if not ranked or ranked[0].cannot_answer:
             return "—"
-        return f"{ranked[0].request.our_reference} {ranked[0].request.force}"
+        request = ranked[0].request
+        return shortened(f"{request.our_reference} {request.force}", 40)
+
+    @admin.action(description=f"Set aside: {aside.LABEL.lower()}", permissions=["file"])
+    def set_aside_selected(self, request, queryset):
+        """Asks first (the emails are listed), then sets them aside."""
+        if "confirmed" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"Set aside as {aside.LABEL.lower()}?",
+                "emails": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/returns/inboundmessage/set_aside_confirm.html", context
+            )
+        done = aside.set_aside(queryset, request.user)
+        for message in done:
+            self.log_change(request, message, f"Set aside: {aside.LABEL.lower()}.")
+        self.message_user(request, set_aside_message(len(done)), messages.SUCCESS)
+        return None
 
     def get_urls(self):
         return [
@@ -231,16 +343,58 @@ class UnmatchedReplyAdmin(ReceivedEmailAdmin):
                 "<int:pk>/file/",
                 self.admin_site.admin_view(require_POST(self.file_view)),
                 name="returns_unmatchedreply_file",
-            )
+            ),
+            path(
+                "<int:pk>/set-aside/",
+                self.admin_site.admin_view(require_POST(self.set_aside_view)),
+                name="returns_unmatchedreply_set_aside",
+            ),
+            path(
+                "<int:pk>/bring-back/",
+                self.admin_site.admin_view(require_POST(self.bring_back_view)),
+                name="returns_unmatchedreply_bring_back",
+            ),
         ] + super().get_urls()
 
+    def set_aside_view(self, request, pk):
+        """The button on the email's page: one email, set aside."""
+        if not may_file(request):
+            raise PermissionDenied
+        message = get_object_or_404(InboundMessage, pk=pk)
+        done = aside.set_aside(InboundMessage.objects.filter(pk=pk), request.user)
+        if not done:
+            self.message_user(
+                request, "This email is filed or already set aside.", messages.WARNING
+            )
+            return redirect("admin:returns_inboundmessage_change", pk)
+        self.log_change(request, message, f"Set aside: {aside.LABEL.lower()}.")
+        self.message_user(request, set_aside_message(1), messages.SUCCESS)
+        return redirect("admin:returns_unmatchedreply_changelist")
+
+    def bring_back_view(self, request, pk):
+        if not may_file(request):
+            raise PermissionDenied
+        message = get_object_or_404(InboundMessage, pk=pk)
+        if aside.bring_back(InboundMessage.objects.filter(pk=pk)):
+            self.log_change(request, message, "Brought back to Unmatched replies.")
+            self.message_user(request, "Brought back to Unmatched replies.", messages.SUCCESS)
+        return redirect("admin:returns_inboundmessage_change", pk)
+
     def file_view(self, request, pk):
-        if not request.user.has_perm("returns.change_unmatchedreply"):
+        if not may_file(request):
             raise PermissionDenied
         with transaction.atomic():
             message = get_object_or_404(InboundMessage.objects.select_for_update(), pk=pk)
             if message.is_filed:
                 self.message_user(request, "This email was already filed.", messages.WARNING)
+                return redirect("admin:returns_inboundmessage_change", pk)
+            if message.is_set_aside:
+                self.message_user(
+                    request,
+                    "This email was set aside as not a force's reply: bring it back to "
+                    "Unmatched replies first.",
+                    messages.WARNING,
+                )
                 return redirect("admin:returns_inboundmessage_change", pk)
             foi_request = _chosen_request(request.POST)
             if foi_request is None:
@@ -255,6 +409,14 @@ class UnmatchedReplyAdmin(ReceivedEmailAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:returns_foirequest_change", foi_request.pk)
+
+
+def set_aside_message(count) -> str:
+    emails = "1 email" if count == 1 else f"{count} emails"
+    return (
+        f"Set aside {emails} as {aside.LABEL.lower()}: out of Unmatched replies, still in All "
+        "received emails (filter: set aside), from where it can be brought back."
+    )
 
 
 def _chosen_request(data):

@@ -5,8 +5,14 @@
 2. `thread`: In-Reply-To / References naming the Message-ID of one of our messages;
 3. `subject`: our reference "[FOIR-00042]" in the subject;
 4. `force_reference`: the force's own reference ("FOI 001234/17") stored on one request;
+<<<<<<< HEAD
 5. `domain`: the sender's domain is one force's (Force.mail_domains, its FOI address), that
    force has exactly one open request, and the email does not name only other forces.
+=======
+5. `domain`: the sender's domain is one force's (Force.mail_domains, its FOI address) and that
+   force has exactly one open request; for a forward by someone who is not a force, the
+   forwarded message's sender's domain (the match note says so).
+>>>>>>> unmatched
 
 The first that names a request decides. A later one naming another request is noted as a
 conflict (the reply address and thread are ours, so they are trusted over quoted text). When
@@ -19,13 +25,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 from forces.models import Force
 from returns.models import Correspondence, FOIRequest
+from returns.periods import periods_named
 from returns.replies.classify import normalised_reference
 from returns.replies.parse import ParsedEmail
 
 TOKEN = re.compile(r"\+([a-z0-9]{12})@", re.IGNORECASE)
 OUR_REFERENCE = re.compile(r"\bFOIR-(\d{5,})\b", re.IGNORECASE)
+FORWARDED_DOMAIN = "Matched by the forwarded message's sender's domain"
 MAX_ID = 2**63 - 1  # a larger "FOIR-" number names no request (and is not read in a batch)
 
 
@@ -36,11 +47,20 @@ class Match:
     note: str = ""
 
 
+SENT_BEFORE, NOT_SENT, SENT_AFTER = 0, 1, 2  # a suggestion's timing, the likeliest first
+
+
 @dataclass
 class Suggestion:
     request: FOIRequest
     score: int
     reasons: list[str] = field(default_factory=list)
+    timing: int = SENT_BEFORE
+    days_apart: int = 0  # from the request's sent-to-due window to the email's date
+
+    @property
+    def cannot_answer(self):
+        return self.timing == SENT_AFTER
 
 
 class Directory:
@@ -158,6 +178,7 @@ class Directory:
 def match(email: ParsedEmail, force_reference: str = "", directory: Directory | None = None):
     directory = directory or Directory()
     found = []  # (matched_by, request), in the order of certainty
+    note = ""
     for matched_by, finder in (
         ("token", _by_token),
         ("thread", _by_thread),
@@ -172,13 +193,13 @@ def match(email: ParsedEmail, force_reference: str = "", directory: Directory | 
             request = _by_domain(email, directory)
             if request is not None:
                 found.append(("domain", request))
+                note = _forwarded_domain_note(email, directory)
         else:
             found.append(("force_reference", request))
     if not found:
         return Match()
     matched_by, request = found[0]
     others = [(how, other) for how, other in found[1:] if other.pk != request.pk]
-    note = ""
     if others:
         how, other = others[0]
         note = (
@@ -248,6 +269,14 @@ def _sender_domain(email, directory):
     return own
 
 
+def _forwarded_domain_note(email, directory):
+    """Says so when the domain that matched is the forwarded message's, not the forwarder's."""
+    domain = _sender_domain(email, directory)
+    if domain == email.sender_domain:
+        return ""
+    return f"{FORWARDED_DOMAIN} ({domain}); forwarded by {email.sender or 'an unknown sender'}."
+
+
 def _by_force_reference(email, force_reference, directory):
     key = normalised_reference(force_reference or "")
     candidates = directory.references.get(key, set()) if len(key) >= 4 else set()
@@ -288,7 +317,11 @@ def _names_only_other_forces(email, force, directory) -> bool:
 def suggestions(email_fields, limit=5) -> list[Suggestion]:
     """Requests this unmatched reply may answer, most likely first, each with its reasons.
 
-    `email_fields`: sender, subject, body and force_reference (an InboundMessage will do).
+    `email_fields`: sender, subject, body, force_reference, sent_at and received_at (an
+    InboundMessage will do). What names a request scores first; then each candidate is weighed
+    against the email: a request sent after the email was written cannot be what it answers
+    (ranked last, and says so), one whose campaign asks for the years the email names is
+    preferred, and the nearer the email's date to the request's sent-to-due window, the likelier.
     """
     scored: dict[int, Suggestion] = {}
 
@@ -318,11 +351,79 @@ def suggestions(email_fields, limit=5) -> list[Suggestion]:
         add(_requests(force=force).exclude(pk__in=_open_ids(force)), 1, f"sent to {force}")
     for force in _forces_named(text):
         add(_requests(force=force).open(), 3, f"names {force}")
+    written_on, named = _written_on(email_fields), periods_named(text)
+    for entry in scored.values():
+        _weigh_years(entry, named)
+        _weigh_dates(entry, written_on)
     ranked = sorted(
         scored.values(),
-        key=lambda entry: (-entry.score, -(entry.request.sent_on or date.min).toordinal()),
+        key=lambda entry: (
+            entry.timing,
+            -entry.score,
+            entry.days_apart,
+            -(entry.request.sent_on or date.min).toordinal(),
+        ),
     )
     return ranked[:limit]
+
+
+def _written_on(email_fields) -> date | None:
+    """The day the email was written (its Date header), else the day it came."""
+    moment = getattr(email_fields, "sent_at", None) or getattr(email_fields, "received_at", None)
+    return timezone.localdate(moment) if moment else None
+
+
+def _weigh_years(entry, named):
+    """The financial years the email names against those the request's campaign asks for."""
+    asked = list(entry.request.campaign.periods or [])
+    if not asked:
+        return
+    asks = f"asks for {_listed(asked)}"
+    if not named:
+        entry.reasons.append(asks)
+        return
+    both = [period for period in asked if period in named]
+    if both and len(both) == len(asked):
+        entry.score += 2
+        entry.reasons.append(f"{asks}: the years the email names")
+    elif both:
+        entry.score += 1
+        entry.reasons.append(f"{asks}: the email names {_listed(both)} of them")
+    else:
+        entry.reasons.append(f"{asks}, not the years the email names ({_listed(named)})")
+
+
+def _weigh_dates(entry, written_on):
+    request = entry.request
+    if request.sent_on is None:
+        entry.timing = NOT_SENT
+        entry.reasons.append("not recorded as sent")
+        return
+    sent = en_gb(request.sent_on)
+    if written_on is None:
+        entry.reasons.append(f"sent {sent}")
+        return
+    if request.sent_on > written_on:
+        entry.timing = SENT_AFTER
+        entry.reasons.append(
+            f"sent {sent}, after this email of {en_gb(written_on)}: it cannot be what it answers"
+        )
+        return
+    due = request.extended_due_date or request.due_date
+    entry.days_apart = (
+        max(0, (written_on - due).days) if due else (written_on - request.sent_on).days
+    )
+    since = (written_on - request.sent_on).days
+    reason = f"sent {sent}, {since} day{'s' if since != 1 else ''} before this email"
+    entry.reasons.append(f"{reason}, due {en_gb(due)}" if due else reason)
+
+
+def _listed(periods):
+    return periods[0] if len(periods) == 1 else f"{', '.join(periods[:-1])} and {periods[-1]}"
+
+
+def en_gb(day):
+    return date_format(day, "j M Y")
 
 
 def _open_ids(force):
