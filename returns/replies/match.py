@@ -5,14 +5,10 @@
 2. `thread`: In-Reply-To / References naming the Message-ID of one of our messages;
 3. `subject`: our reference "[FOIR-00042]" in the subject;
 4. `force_reference`: the force's own reference ("FOI 001234/17") stored on one request;
-<<<<<<< HEAD
 5. `domain`: the sender's domain is one force's (Force.mail_domains, its FOI address), that
-   force has exactly one open request, and the email does not name only other forces.
-=======
-5. `domain`: the sender's domain is one force's (Force.mail_domains, its FOI address) and that
-   force has exactly one open request; for a forward by someone who is not a force, the
-   forwarded message's sender's domain (the match note says so).
->>>>>>> unmatched
+   force has exactly one open request, and the email does not name only other forces; for a
+   forward by someone who is not a force, the forwarded message's sender's domain (the match
+   note says so).
 
 The first that names a request decides. A later one naming another request is noted as a
 conflict (the reply address and thread are ours, so they are trusted over quoted text). When
