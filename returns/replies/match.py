@@ -294,7 +294,17 @@ def _by_domain(email, directory):
     forces = directory.forces_writing_from(_sender_domain(email, directory))
     if len(forces) != 1 or _names_only_other_forces(email, forces[0], directory):
         return None
-    return directory.only_open_request(forces[0])
+    request = directory.only_open_request(forces[0])
+    if request is not None and _written_before_sent(email, request):
+        return None  # it answers something else: staff choose from Unmatched replies
+    return request
+
+
+def _written_before_sent(email, request) -> bool:
+    """Whether the email's Date is a day before the request was sent (so it cannot answer it)."""
+    if email.date is None or request.sent_on is None:
+        return False
+    return timezone.localdate(email.date) < request.sent_on
 
 
 def _names_only_other_forces(email, force, directory) -> bool:

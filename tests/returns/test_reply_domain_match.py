@@ -1,6 +1,9 @@
 """A reply matched only by its sender's domain is filed with certainty only when nothing in it
 says another force is answering: forces share FOI units and answer from each other's domains."""
 
+from datetime import UTC, datetime, time, timedelta
+from email.utils import format_datetime
+
 import pytest
 
 from returns.replies.store import ingest
@@ -46,3 +49,18 @@ def test_it_files_a_joint_units_reply_naming_both_forces_by_its_domain(norfolk_a
     message = ingest(reply_from_norfolk(signed, 3), "file").message
 
     assert message.request == norfolk_and_suffolk["Norfolk Constabulary"]
+
+
+def test_it_leaves_to_staff_a_reply_written_before_the_forces_only_request_was_sent(
+    norfolk_and_suffolk,
+):
+    norfolk = norfolk_and_suffolk["Norfolk Constabulary"]
+    written = norfolk.sent_on - timedelta(days=3)
+    raw = reply_from_norfolk("Norfolk Constabulary", 4).replace(
+        b"Subject:",
+        f"Date: {format_datetime(datetime.combine(written, time(10), UTC))}\r\nSubject:".encode(),
+    )
+
+    message = ingest(raw, "file").message
+
+    assert message.request is None  # an answer to something else
