@@ -52,9 +52,9 @@ EMAIL_TEMPLATES = {
         "Complaint to the Information Commissioner: {force}",
         "To the Information Commissioner's Office,\n\nWe complain under section 50 of {act} "
         'about {force}\'s failure to respond to our request "{campaign}", received on '
-        "{received_on}, due by {due_date}. We asked for an internal review on "
-        "{review_requested_on}, due by {review_due_date}, and have had no reply. Our chasers "
-        "are attached from the correspondence log." + _SIGNATURE,
+        "{received_on}, due by {due_date}.{chasers_sent} We asked for an internal review on "
+        "{review_requested_on}, due by {review_due_date}, and have had no reply. Copies of "
+        "what we sent are attached from the correspondence log." + _SIGNATURE,
     ),
     ("commissioner_notice", "foia"): (
         "Complaint to the Information Commissioner{reference_suffix}",

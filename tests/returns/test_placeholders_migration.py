@@ -4,6 +4,7 @@ import importlib
 import logging
 
 import pytest
+from django.apps import apps as django_apps
 
 from returns import messaging
 from returns.defaults import EMAIL_TEMPLATES
@@ -12,6 +13,7 @@ from tests.factories import CampaignFactory, FOIRequestFactory
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("returns.migrations.0004_placeholders")
+complaint_migration = importlib.import_module("returns.migrations.0020_true_commissioner_letter")
 
 
 def convert():
@@ -35,9 +37,25 @@ def test_it_turns_the_old_default_templates_into_the_new_ones():
 
 
 def test_it_converts_the_old_defaults_by_its_rules_too():
+    # The defaults as they were then: the complaint's body changed since (migration 0020).
+    key = complaint_migration.KEY
+    then = {**EMAIL_TEMPLATES, key: (EMAIL_TEMPLATES[key][0], complaint_migration.OLD_BODY)}
     for key, (subject, body) in migration.OLD_EMAIL_TEMPLATES.items():
         converted = migration.to_placeholders(subject), migration.to_placeholders(body)
-        assert converted == EMAIL_TEMPLATES[key]
+        assert converted == then[key]
+
+
+def test_it_rewords_a_complaint_left_as_the_old_default_and_keeps_an_edited_one():
+    key, regime = complaint_migration.KEY
+    rows = EmailTemplate.objects.filter(key=key, regime=regime)
+    rows.update(body=complaint_migration.OLD_BODY)
+    complaint_migration.forward(django_apps, None)
+    assert stored(key) == EMAIL_TEMPLATES[key, regime]
+    assert "{chasers_sent}" in stored(key)[1] and "Our chasers" not in stored(key)[1]
+
+    rows.update(body=complaint_migration.OLD_BODY + " Edited.")
+    complaint_migration.forward(django_apps, None)
+    assert stored(key)[1] == complaint_migration.OLD_BODY + " Edited."
 
 
 def test_it_converts_the_simple_variables_of_an_edited_template():
