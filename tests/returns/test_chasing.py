@@ -121,6 +121,21 @@ def test_it_takes_only_the_most_advanced_step_after_days_without_a_run():
 
 
 @pytest.mark.django_db
+def test_it_claims_no_earlier_reminder_in_a_second_chaser_that_came_first():
+    chased = awaiting(force("Police Scotland"))
+    chasing.chase_overdue(today=D(2026, 2, 3))
+    skipped = awaiting(force("Northumbria Police"))  # logged after the chasers' day
+
+    chasing.chase_overdue(today=D(2026, 2, 16))
+
+    alone = skipped.correspondence.get(kind="second_chaser")
+    assert "reminder" not in (alone.subject + alone.body).lower()
+    assert alone.subject.startswith("Overdue FOI request, 10 working days late")
+    after = chased.correspondence.get(kind="second_chaser")
+    assert "A reminder was sent on 3 February 2026." in after.body
+
+
+@pytest.mark.django_db
 def test_it_asks_for_the_review_first_when_every_step_fell_due_unrun():
     # No review was ever asked for, so none has a deadline: the most advanced step due is the
     # review, asked for on Wed 1 Apr. Its deadline: 2 Apr 1, [3 Apr Good Friday, 6 Apr Easter
