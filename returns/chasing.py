@@ -31,8 +31,8 @@ from returns.stages import (
     Step,
     is_overdue,
     pending_steps,
+    review_asked_on,
     review_deadline,
-    schedule,
     step_due,
 )
 
@@ -199,14 +199,12 @@ def _draft_step(foi_request, kind, today, user, clock):
 
 
 def _step_context(foi_request, kind, today, clock):
-    """The ladder's own dates for the templates (the review deadline as the ladder counts it)."""
+    """The ladder's own dates for the templates, from what really happened: the review as the
+    force was asked for it (today for the request being made now), the chasers really sent."""
     context = {"due_date": foi_request.effective_due_date}
     if kind in (INTERNAL_REVIEW, COMMISSIONER):
-        # The day the review was asked for: as recorded; today for the request being made now;
-        # else the day step 3 was due (the ladder skipped it: see the module docstring).
-        asked_on = foi_request.internal_review_requested_on or (
-            today if kind == INTERNAL_REVIEW else schedule(foi_request, clock)[2].on
-        )
+        # The complaint's step falls due only after a review really asked for (returns/stages.py).
+        asked_on = today if kind == INTERNAL_REVIEW else review_asked_on(foi_request)
         context |= {
             "review_requested_on": asked_on,
             "review_due_date": review_deadline(asked_on, clock),

@@ -35,10 +35,10 @@ EMAIL_TEMPLATES = {
         + _SIGNATURE,
     ),
     ("second_chaser", "foia"): (
-        "Second reminder: overdue FOI request{reference_suffix}",
+        "Overdue FOI request, {days_overdue} working days late{reference_suffix}",
         'Dear {force} FOI team,\n\nOur request "{campaign}" was due by {due_date} and is now '
-        "{days_overdue} working days overdue. Unless we hear from you, we will ask for an "
-        "internal review of your failure to respond." + _SIGNATURE,
+        "{days_overdue} working days overdue.{chasers_sent} Unless we hear from you, we will ask "
+        "for an internal review of your failure to respond." + _SIGNATURE,
     ),
     ("internal_review", "foia"): (
         "Request for internal review{reference_suffix}",
@@ -52,9 +52,9 @@ EMAIL_TEMPLATES = {
         "Complaint to the Information Commissioner: {force}",
         "To the Information Commissioner's Office,\n\nWe complain under section 50 of {act} "
         'about {force}\'s failure to respond to our request "{campaign}", received on '
-        "{received_on}, due by {due_date}. We asked for an internal review on "
-        "{review_requested_on}, due by {review_due_date}, and have had no reply. Our chasers "
-        "are attached from the correspondence log." + _SIGNATURE,
+        "{received_on}, due by {due_date}.{chasers_sent} We asked for an internal review on "
+        "{review_requested_on}, due by {review_due_date}, and have had no reply. Copies of "
+        "what we sent are attached from the correspondence log." + _SIGNATURE,
     ),
     ("commissioner_notice", "foia"): (
         "Complaint to the Information Commissioner{reference_suffix}",
@@ -69,10 +69,10 @@ EMAIL_TEMPLATES = {
         "response. Please reply as soon as possible." + _SIGNATURE,
     ),
     ("second_chaser", "foisa"): (
-        "Second reminder: overdue FOI request{reference_suffix}",
+        "Overdue FOI request, {days_overdue} working days late{reference_suffix}",
         'Dear {force} FOI team,\n\nOur request "{campaign}" was due by {due_date} and is now '
-        "{days_overdue} working days overdue. Unless we hear from you, we will require a review "
-        "under section 20 of {act}." + _SIGNATURE,
+        "{days_overdue} working days overdue.{chasers_sent} Unless we hear from you, we will "
+        "require a review under section 20 of {act}." + _SIGNATURE,
     ),
     ("internal_review", "foisa"): (
         "Requirement for review under section 20 FOISA{reference_suffix}",

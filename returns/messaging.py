@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, make_msgid
 from django.utils import timezone
 
-from returns import deadlines, placeholders, regimes
+from returns import deadlines, placeholders, regimes, stages
 from returns.models import Correspondence, EmailTemplate, NonWorkingDay
 
 logger = logging.getLogger(__name__)
@@ -278,6 +278,7 @@ def context_for(
             )
         ),
         "on_date": on_date,
+        "chasers_sent": chasers_sentence(foi_request),
     }
     if with_wording:
         values["wording"] = render_wording(campaign, force, periods)
@@ -296,6 +297,18 @@ def render_wording(campaign, force, periods: str | None = None) -> str:
     return _fill(
         campaign.request_wording, values, f'The request wording of campaign "{campaign}"'
     ).strip()
+
+
+def chasers_sentence(foi_request) -> str:
+    """' Reminders were sent on 3 February 2026 and 16 February 2026.' (the chasers really
+    sent), or nothing when none was: a letter never claims a chaser that did not go."""
+    days = stages.chasers_sent(foi_request) if foi_request.pk else []
+    if not days:
+        return ""
+    dates = join_periods([placeholders.format_date(day) for day in days])
+    if len(days) == 1:
+        return f" A reminder was sent on {dates}."
+    return f" Reminders were sent on {dates}."
 
 
 def join_periods(periods) -> str:

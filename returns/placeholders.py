@@ -31,6 +31,8 @@ PLACEHOLDERS = {
     "review_requested_on": "the date the internal review was asked for",
     "review_due_date": "the date the internal review is due",
     "on_date": "the date of the message",
+    "chasers_sent": 'the chasers really sent, as " Reminders were sent on 3 February 2026 and '
+    '16 February 2026.", or nothing when none was sent',
     "wording": "the campaign's request wording, filled in for the force",
 }
 WORDING = ("force", "campaign", "periods", "act")

@@ -20,7 +20,10 @@ The chasing ladder, in the force's working days from the effective due date:
    asked for;
 4. `commissioner` on the first working day after the review's own deadline (the regime's review
    working days after it was asked for, returns/regimes.py: 20 under FOISA s.21(1) and the s.45
-   Code's expectation under FOIA), while the review is unanswered.
+   Code's expectation under FOIA), while the review is unanswered. Only a review really asked
+   for has a deadline (`review_asked_on`: the ladder's request for review sent, or one staff
+   recorded), so until then the complaint is not on the ladder at all: the Commissioner expects
+   the force's review to come first (FOIA s.50(2)(a), FOISA s.47(1) after s.20).
 
 Steps already taken, or recorded by staff (an internal review asked for, a complaint filed),
 are never due again; an answered review leaves what follows to staff. Taking a step (once
@@ -192,12 +195,34 @@ def is_long_overdue(foi_request, today: date, clock: Clock | None = None) -> boo
 
 
 def schedule(foi_request, clock: Clock) -> list[Step]:
-    """Every step the ladder holds for this request, with its date, lowest first."""
+    """Every step the ladder holds for this request, with its date, lowest first: the complaint
+    only once an internal review was really asked for (docs/deadlines.md: The chase ladder)."""
     due = foi_request.effective_due_date
     steps = [Step(kind, clock.add(due, days)) for kind, days in DAYS_AFTER_DUE.items()]
-    review_asked_on = foi_request.internal_review_requested_on or steps[-1].on
-    steps.append(Step(COMMISSIONER, clock.add(review_deadline(review_asked_on, clock), 1)))
+    asked_on = review_asked_on(foi_request)
+    if asked_on is not None:
+        steps.append(Step(COMMISSIONER, clock.add(review_deadline(asked_on, clock), 1)))
     return steps
+
+
+def review_asked_on(foi_request) -> date | None:
+    """The day an internal review was really asked for, else None (a review never asked for
+    has no deadline): the day the ladder's request for review was sent (a draft, or one not
+    confirmed sent, does not count until staff mark it sent), or else the day staff recorded
+    asking for one themselves."""
+    logged = [row for row in foi_request.correspondence.all() if row.kind == INTERNAL_REVIEW]
+    if not logged:
+        return foi_request.internal_review_requested_on
+    return min((row.date for row in logged if row.state == Correspondence.State.SENT), default=None)
+
+
+def chasers_sent(foi_request) -> list[date]:
+    """The days the chasers were sent (drafts and unconfirmed ones left out), earliest first."""
+    return sorted(
+        row.date
+        for row in foi_request.correspondence.all()
+        if row.kind in (CHASER, SECOND_CHASER) and row.state == Correspondence.State.SENT
+    )
 
 
 def review_deadline(review_asked_on: date, clock: Clock) -> date:

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from forces.models import Force
-from returns import roles, rounds, stages
+from returns import case, roles, rounds, stages
 from returns.admin.campaign_board import board_context
 from returns.admin.replies import KIND_CHOICES, confirm_kind_view, may_import_tables
 from returns.messaging import reply_to_address
@@ -731,8 +731,10 @@ def case_context(request, object_id, may_import=False):
     )
     if may_import:
         attached.mark_importable(foi_request, thread)
+    stage = stages.stage_of(foi_request, timezone.localdate())
     return {
-        "stage": stages.stage_of(foi_request, timezone.localdate()),
+        "stage": stage,
+        "status_sentence": case.status_sentence(foi_request, stage),
         "thread": thread,
         "paused": any(row.pauses_chasing for row in thread),
         "kind_choices": KIND_CHOICES,

@@ -27,6 +27,7 @@ import re
 from django.db import migrations, models
 
 from returns.defaults import EMAIL_TEMPLATES
+from returns.placeholders import PLACEHOLDERS
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,9 @@ OLD_SYNTAX = re.compile(
     r"|(?P<brace>[{}])",
     re.DOTALL,
 )
-PLACEHOLDER_NAMES = set(VARIABLES.values()) | {"reference_suffix"}
+# The defaults seeded by 0002 come from returns/defaults.py, so they may use placeholders added
+# since (e.g. {chasers_sent}): those are placeholder syntax too, not literal braces to double.
+PLACEHOLDER_NAMES = set(VARIABLES.values()) | {"reference_suffix"} | set(PLACEHOLDERS)
 NEW_PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 

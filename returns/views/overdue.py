@@ -5,12 +5,17 @@ daily run would take); when none is due yet but the request is overdue, it takes
 early (staff judgement, e.g. a force has said it will not reply), except the complaint to the
 Commissioner, which says the review deadline has passed and so waits for it. Either way the
 step goes through returns.chasing.take_step, so it is still taken once only.
+
+A request whose delivery failed (a bounce) stays on the board once past its due date, marked
+"Not delivered — check the address": its clock is not treated as running and the ladder does
+not chase it (docs/deadlines.md), so it is the one most in need of staff.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -36,6 +41,7 @@ class BoardRow:
     next_on: date | None
     can_send: bool
     needs_attention: list[str]
+    not_delivered_on: date | None = None
 
     @property
     def next_label(self):
@@ -67,9 +73,10 @@ def overdue_board(request):
 
 
 def board(today: date) -> list[tuple]:
-    """[(campaign, [BoardRow])] of the overdue requests, campaigns newest first."""
+    """[(campaign, [BoardRow])] of the overdue requests, and of those past their due date whose
+    request was not delivered, campaigns newest first."""
     requests = (
-        FOIRequest.objects.overdue(today)
+        board_requests(today)
         .select_related("force", "campaign")
         .prefetch_related("correspondence")
         .order_by("-campaign__created_at", "campaign_id", "force__name")
@@ -84,10 +91,21 @@ def board(today: date) -> list[tuple]:
     return list(grouped.items())
 
 
+def board_requests(today: date):
+    overdue = FOIRequest.objects.overdue(today)
+    not_delivered = FOIRequest.objects.filter(
+        Q(extended_due_date__lt=today) | Q(extended_due_date__isnull=True, due_date__lt=today),
+        status__in=FOIRequest.AWAITING_STATUSES,
+        responded_on__isnull=True,
+        not_delivered_on__isnull=False,
+    )
+    return FOIRequest.objects.filter(Q(pk__in=overdue.values("pk")) | Q(pk__in=not_delivered))
+
+
 def board_row(foi_request, today, clock) -> BoardRow:
     stage = stages.stage_of(foi_request, today, clock)
     letters = list(foi_request.correspondence.all())
-    return BoardRow(
+    row = BoardRow(
         request=foi_request,
         due=stage.due,
         extended=stage.extended,
@@ -99,6 +117,11 @@ def board_row(foi_request, today, clock) -> BoardRow:
         can_send=_can_send(foi_request, today, clock),
         needs_attention=[letter.needs_attention for letter in letters if letter.needs_attention],
     )
+    if stage.code == stages.StageCode.NOT_DELIVERED:
+        # Not chased while the bounce stands (no next step): its days since the due date.
+        row.days_late = clock.between(stage.due, today)
+        row.not_delivered_on = foi_request.not_delivered_on
+    return row
 
 
 def _can_send(foi_request, today, clock):

@@ -113,9 +113,10 @@ def test_it_runs_for_today_by_default():
     awaiting(force("Northumbria Police"), CampaignFactory(), received_on=today)
     long_ago = awaiting(force("Durham Constabulary"), CampaignFactory(), today - timedelta(400))
 
-    # Every step of the year-old request fell due unrun: only the most advanced is taken.
+    # Every step of the year-old request fell due unrun: only the most advanced is taken, the
+    # review (the complaint waits for a review really asked for, and its deadline).
     assert [(step["request"], step["kind"]) for step in json.loads(chase("--json"))] == [
-        (long_ago.pk, "commissioner")
+        (long_ago.pk, "internal_review")
     ]
 
 

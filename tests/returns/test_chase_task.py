@@ -15,7 +15,8 @@ from tests.factories import FOIRequestFactory, ForceFactory
 def test_it_takes_the_due_step_once_on_the_worker(live_worker, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     the_force = ForceFactory(foi_email="foi@worker.example")
-    # Received over a year ago: every step fell due unrun, so only the complaint step is taken.
+    # Received over a year ago: every step fell due unrun, so only the most advanced is taken,
+    # the review (no complaint before a review was really asked for).
     foi_request = FOIRequestFactory(
         force=the_force, received_on=timezone.localdate() - timedelta(days=400)
     )
@@ -27,7 +28,7 @@ def test_it_takes_the_due_step_once_on_the_worker(live_worker, settings):
         {
             "force": the_force.name,
             "request": foi_request.pk,
-            "kind": "commissioner",
+            "kind": "internal_review",
             "to": "foi@worker.example",
             "sent": True,
         }
@@ -35,4 +36,4 @@ def test_it_takes_the_due_step_once_on_the_worker(live_worker, settings):
     assert second == []
     assert [email.to for email in mail.outbox] == [["foi@worker.example"]]
     kinds = set(Correspondence.objects.filter(request=foi_request).values_list("kind", "state"))
-    assert kinds == {("commissioner", "draft"), ("other", "sent")}
+    assert kinds == {("internal_review", "sent")}

@@ -121,14 +121,88 @@ def test_it_takes_only_the_most_advanced_step_after_days_without_a_run():
 
 
 @pytest.mark.django_db
-def test_it_goes_straight_to_the_commissioner_when_every_step_fell_due_unrun():
+def test_it_claims_no_earlier_reminder_in_a_second_chaser_that_came_first():
+    chased = awaiting(force("Police Scotland"))
+    chasing.chase_overdue(today=D(2026, 2, 3))
+    skipped = awaiting(force("Northumbria Police"))  # logged after the chasers' day
+
+    chasing.chase_overdue(today=D(2026, 2, 16))
+
+    alone = skipped.correspondence.get(kind="second_chaser")
+    assert "reminder" not in (alone.subject + alone.body).lower()
+    assert alone.subject.startswith("Overdue FOI request, 10 working days late")
+    after = chased.correspondence.get(kind="second_chaser")
+    assert "A reminder was sent on 3 February 2026." in after.body
+
+
+@pytest.mark.django_db
+def test_it_asks_for_the_review_first_when_every_step_fell_due_unrun():
+    # No review was ever asked for, so none has a deadline: the most advanced step due is the
+    # review, asked for on Wed 1 Apr. Its deadline: 2 Apr 1, [3 Apr Good Friday, 6 Apr Easter
+    # Monday], 7-10 Apr 5, 13-17 Apr 10, 20-24 Apr 15, 27 Apr-1 May 20 -> Fri 1 May; the
+    # complaint follows on the next working day, Tue 5 May (4 May a bank holiday).
     foi_request = awaiting(force("Northumbria Police"))
 
     taken = chasing.chase_overdue(today=D(2026, 4, 1))
 
-    assert [step.kind for step in taken] == ["commissioner"]
-    assert [kind for kind, _ in chase_rows(foi_request)] == ["commissioner", "other"]
-    assert chasing.chase_overdue(today=D(2026, 4, 2)) == []
+    assert [step.kind for step in taken] == ["internal_review"]
+    assert chase_rows(foi_request) == [("internal_review", D(2026, 4, 1))]
+    assert "by 1 May 2026" in foi_request.correspondence.get(kind="internal_review").body
+    assert run_daily(D(2026, 4, 2), D(2026, 5, 29)) == [(D(2026, 5, 5), "commissioner")]
+
+
+@pytest.mark.django_db
+def test_it_never_jumps_to_the_commissioner_over_a_review_never_asked_for():
+    foi_request = awaiting(force("Police Scotland"), received_on=D(2025, 6, 2))
+
+    assert stages.next_step(foi_request, D(2026, 4, 1)).kind == "internal_review"
+    assert [step.kind for step in chasing.chase_overdue(today=D(2026, 4, 1))] == ["internal_review"]
+    assert not foi_request.correspondence.filter(kind="commissioner").exists()
+
+
+@pytest.mark.django_db
+def test_it_says_only_what_happened_in_the_complaint_after_a_review_with_no_chasers():
+    foi_request = awaiting(force("Northumbria Police"))
+    chasing.chase_overdue(today=D(2026, 4, 1))
+
+    chasing.chase_overdue(today=D(2026, 5, 5))
+
+    complaint = foi_request.correspondence.get(kind="commissioner")
+    notice = foi_request.correspondence.get(kind="other")
+    assert "We asked for an internal review on 1 April 2026, due by 1 May 2026" in complaint.body
+    for letter in (complaint.body, notice.body):
+        assert "chaser" not in letter.lower() and "reminder" not in letter.lower()
+
+
+@pytest.mark.django_db
+def test_it_names_the_chasers_really_sent_in_the_complaint():
+    foi_request = awaiting(force("Northumbria Police"))
+
+    run_daily(RECEIVED, D(2026, 4, 1))
+
+    complaint = foi_request.correspondence.get(kind="commissioner")
+    assert "Reminders were sent on 3 February 2026 and 16 February 2026." in complaint.body
+    assert "We asked for an internal review on 2 March 2026, due by 31 March 2026" in (
+        complaint.body
+    )
+
+
+@pytest.mark.django_db
+def test_it_counts_the_review_from_the_day_it_really_went_not_from_its_draft():
+    # No FOI address: the review is drafted and flagged, not sent, so it has no deadline yet.
+    foi_request = awaiting(ForceFactory(foi_email=""), email=None)
+    chasing.chase_overdue(today=D(2026, 3, 2))
+
+    assert run_daily(D(2026, 3, 3), D(2026, 5, 29)) == []
+
+    # Staff send it by hand on Mon 1 Jun and mark it sent: 20 working days -> Tue 30 Jun (15 Jun
+    # a Scottish bank holiday, so not a FOIA working day); the complaint on Wed 1 Jul.
+    foi_request.correspondence.filter(kind="internal_review").update(
+        state="sent", date=D(2026, 6, 1)
+    )
+    assert run_daily(D(2026, 6, 1), D(2026, 7, 31)) == [(D(2026, 7, 1), "commissioner")]
+    complaint = foi_request.correspondence.get(kind="commissioner")
+    assert "We asked for an internal review on 1 June 2026, due by 30 June 2026" in complaint.body
 
 
 @pytest.mark.django_db

@@ -19,8 +19,10 @@ from returns.models import Campaign, Correspondence, EmailTemplate, FOIRequest, 
 from returns.tasks import send_round
 from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory
 
-RECEIVED = date(2026, 1, 5)  # a Monday: due Mon 2 Feb, chaser Tue 3 Feb, complaint Wed 1 Apr
+# A Monday: due Mon 2 Feb, chaser Tue 3 Feb, review Mon 2 Mar, complaint Wed 1 Apr.
+RECEIVED = date(2026, 1, 5)
 CHASER_DAY = date(2026, 2, 3)
+REVIEW_DAY = date(2026, 3, 2)
 COMPLAINT_DAY = date(2026, 4, 1)
 
 
@@ -122,6 +124,7 @@ def test_it_tags_the_commissioner_complaint_and_threads_the_notice(smtp_server):
     campaign = unsent_round("foi@one.example")
     rounds.send_requests(campaign, on_date=RECEIVED)
     foi_request = campaign.requests.get()
+    chasing.take_step(foi_request.pk, REVIEW_DAY)  # the complaint follows a review asked for
 
     step = chasing.take_step(foi_request.pk, COMPLAINT_DAY)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from returns import stages
 from returns.models import Correspondence, FOIRequest
-from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory
+from tests.factories import CampaignFactory, FOIRequestFactory, ForceFactory, force
 
 pytestmark = pytest.mark.django_db
 URL = reverse("returns:overdue_board")
@@ -103,6 +103,49 @@ def test_it_shows_the_last_contact_and_the_next_step(client, caseworker, overdue
     assert row.last_contact == today - timedelta(days=3)
     assert (row.next_kind, row.next_on) == stages.next_step(overdue, today)
     assert row.next_kind == "chaser"
+
+
+def test_it_keeps_a_request_not_delivered_on_the_board_marked_to_check_the_address(
+    client, caseworker, campaign, overdue
+):
+    today = timezone.localdate()
+    bounced = FOIRequestFactory(
+        force=force("Gwent Police"),
+        campaign=campaign,
+        received_on=today - timedelta(days=90),
+        not_delivered_on=today - timedelta(days=80),
+    )
+    Correspondence.objects.create(
+        request=bounced, direction="in", kind="bounce", date=bounced.not_delivered_on
+    )
+
+    response = logged_in(client, caseworker).get(URL)
+
+    rows = {row.request: row for _, rows in response.context["campaigns"] for row in rows}
+    assert set(rows) == {overdue, bounced}
+    row = rows[bounced]
+    assert row.not_delivered_on == bounced.not_delivered_on
+    assert row.days_late == stages.Clock(bounced.regime).between(bounced.due_date, today)
+    assert (row.next_kind, row.can_send) == (None, False)
+    html = response.content.decode()
+    assert "Gwent Police" in html and "Not delivered — check the address" in html
+    assert f'href="?confirm={bounced.pk}#confirm-step"' not in html
+
+
+def test_it_leaves_a_request_not_delivered_off_the_board_until_its_due_date_passes(
+    client, caseworker, campaign
+):
+    today = timezone.localdate()
+    FOIRequestFactory(
+        force=force("Gwent Police"),
+        campaign=campaign,
+        received_on=today,
+        not_delivered_on=today,
+    )
+
+    response = logged_in(client, caseworker).get(URL)
+
+    assert response.context["campaigns"] == []
 
 
 def test_it_lets_a_verifier_look_but_not_send(client, verifier, overdue):

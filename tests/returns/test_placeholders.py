@@ -133,6 +133,7 @@ def test_it_fills_every_placeholder_of_an_email_template_exactly(foi_request):
         "review_requested_on=2 February 2015",
         "review_due_date=2 March 2015",
         "on_date=12 January 2015",
+        "chasers_sent=",  # no chaser was sent
         "wording=Please tell me how many sexual offences against under-18s Northumbria Police "
         "recorded with an online flag in each of the financial years 2015/16, 2016/17 and "
         "2017/18.",

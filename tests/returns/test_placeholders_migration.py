@@ -4,6 +4,7 @@ import importlib
 import logging
 
 import pytest
+from django.apps import apps as django_apps
 
 from returns import messaging
 from returns.defaults import EMAIL_TEMPLATES
@@ -12,6 +13,7 @@ from tests.factories import CampaignFactory, FOIRequestFactory
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("returns.migrations.0004_placeholders")
+letters_migration = importlib.import_module("returns.migrations.0020_letters_name_chasers_sent")
 
 
 def convert():
@@ -35,9 +37,27 @@ def test_it_turns_the_old_default_templates_into_the_new_ones():
 
 
 def test_it_converts_the_old_defaults_by_its_rules_too():
+    # The defaults as they were then: some were reworded since (migration 0020).
+    then = {**EMAIL_TEMPLATES, **letters_migration.OLD_TEMPLATES}
     for key, (subject, body) in migration.OLD_EMAIL_TEMPLATES.items():
         converted = migration.to_placeholders(subject), migration.to_placeholders(body)
-        assert converted == EMAIL_TEMPLATES[key]
+        assert converted == then[key]
+
+
+def test_it_rewords_the_letters_left_as_their_old_defaults_and_keeps_edited_ones():
+    for (key, regime), (subject, body) in letters_migration.OLD_TEMPLATES.items():
+        EmailTemplate.objects.filter(key=key, regime=regime).update(subject=subject, body=body)
+    EmailTemplate.objects.filter(key="second_chaser", regime="foisa").update(subject="Edited")
+
+    letters_migration.forward(django_apps, None)
+
+    assert stored("commissioner_complaint") == EMAIL_TEMPLATES["commissioner_complaint", "foia"]
+    assert stored("second_chaser") == EMAIL_TEMPLATES["second_chaser", "foia"]
+    assert stored("second_chaser", "foisa")[0] == "Edited"
+    for key, regime in letters_migration.OLD_TEMPLATES:
+        subject, body = stored(key, regime)
+        assert "Our chasers" not in body and "Second reminder" not in subject
+        assert "{chasers_sent}" in body or (key, regime) == ("second_chaser", "foisa")
 
 
 def test_it_converts_the_simple_variables_of_an_edited_template():

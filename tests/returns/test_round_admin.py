@@ -311,5 +311,6 @@ def test_it_lists_working_days_overdue_and_the_next_chase_step(logged_in):
     expected = deadlines.working_days_after(D(2026, 2, 2), timezone.localdate(), "foia")
     page = logged_in.get("/admin/returns/foirequest/").content.decode()
     assert f'<td class="field-days_overdue">{expected}</td>' in page
-    assert "Commissioner complaint on 1 Apr 2026" in page  # the most advanced step due
+    # The most advanced step due: the review (no complaint before a review was asked for).
+    assert "Internal review request on 2 Mar 2026" in page
     assert foi_request.due_date == D(2026, 2, 2)
