@@ -13,7 +13,7 @@ from tests.factories import CampaignFactory, FOIRequestFactory
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("returns.migrations.0004_placeholders")
-letters_migration = importlib.import_module("returns.migrations.0020_letters_name_chasers_sent")
+letters_migration = importlib.import_module("returns.migrations.0016_letters_name_chasers_sent")
 
 
 def convert():

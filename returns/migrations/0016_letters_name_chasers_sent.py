@@ -55,6 +55,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("returns", "0014_stored_files")]
+    dependencies = [("returns", "0015_set_aside")]
 
     operations = [migrations.RunPython(forward, backward)]
