@@ -37,7 +37,7 @@ def test_it_turns_the_old_default_templates_into_the_new_ones():
 
 
 def test_it_converts_the_old_defaults_by_its_rules_too():
-    # The defaults as they were then: some were reworded since (migration 0020).
+    # The defaults as they were then: some were reworded since (migration 0016).
     then = {**EMAIL_TEMPLATES, **letters_migration.OLD_TEMPLATES}
     for key, (subject, body) in migration.OLD_EMAIL_TEMPLATES.items():
         converted = migration.to_placeholders(subject), migration.to_placeholders(body)
