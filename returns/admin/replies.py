@@ -309,6 +309,22 @@ class UnmatchedReplyAdmin(ReceivedEmailAdmin):
             .filter(correspondence__isnull=True, set_aside_at__isnull=True)
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An email filed or set aside meanwhile (by a colleague, in another tab) is shown on its
+        Received emails page, saying so, rather than as "doesn't exist. Perhaps it was deleted?":
+        nothing is ever deleted (README: Replies)."""
+        message = self.get_object(request, object_id)
+        handled = InboundMessage.objects.filter(pk=object_id) if object_id.isdigit() else None
+        if message is not None or not handled or not handled.exists():
+            return super().change_view(request, object_id, form_url, extra_context)
+        message = handled.select_related("correspondence__request__force").get()
+        if message.is_filed:
+            done = f"filed under {message.correspondence.request.our_reference}"
+        else:
+            done = f"set aside as {aside.LABEL.lower()}"
+        self.message_user(request, f"This email is no longer unmatched: it was {done}.")
+        return redirect("admin:returns_inboundmessage_change", message.pk)
+
     @admin.display(description="Most likely request")
     def likely(self, message):
         ranked = match.suggestions(message, limit=1)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from returns.models import Correspondence, InboundMessage
 from returns.periods import periods_named
 from returns.replies import match
-from returns.replies.store import ingest
+from returns.replies.store import file_under, ingest
 from tests.factories import CampaignFactory, FOIRequestFactory, force
 from tests.returns.replies_helpers import raw_email, round_fixture  # noqa: F401
 
@@ -291,3 +291,29 @@ def test_it_adds_no_forward_note_when_the_force_itself_wrote_from_its_domain():
 
     assert (message.request, message.matched_by, message.match_note) == (durham, "domain", "")
     assert Correspondence.objects.get().needs_attention == ""
+
+
+@pytest.mark.django_db
+def test_it_shows_an_email_filed_meanwhile_instead_of_calling_it_deleted(
+    client, caseworker, round_
+):
+    filed = ingest(raw_email("28_unmatched_unknown_sender.eml", round_), "mailbox").message
+    newsletter = email("news@example.com", "Your weekly digest", "Read more", mid="news-1")
+    set_aside = ingest(newsletter, "mailbox").message
+    client.force_login(caseworker)
+    file_under(filed, round_.durham, "staff", user=caseworker)
+    client.post(reverse("admin:returns_unmatchedreply_set_aside", args=[set_aside.pk]))
+
+    for message, said in (
+        (filed, f"filed under {round_.durham.our_reference}"),
+        (set_aside, "set aside as not a force"),
+    ):
+        page = client.get(
+            reverse("admin:returns_unmatchedreply_change", args=[message.pk]), follow=True
+        )
+
+        assert page.redirect_chain[-1][0] == reverse(
+            "admin:returns_inboundmessage_change", args=[message.pk]
+        )
+        assert f"no longer unmatched: it was {said}" in page.text
+        assert "Perhaps it was deleted" not in page.text
