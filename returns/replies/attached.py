@@ -19,6 +19,9 @@ from returns.models import Correspondence, EmailAttachment
 
 # The reader's kinds, by the name a file must have to be offered as one (a .txt is not).
 TABLE_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".docx": "docx", ".pdf": "pdf"}
+# Tables the reader cannot open, which forces still send: the request page says what to do.
+RESAVE_SUFFIXES = {".xls", ".xlsb", ".ods", ".doc", ".odt"}
+RESAVE_HINT = "to import it, open it and save it as .xlsx (or .docx), then Import a force's table"
 NOT_THIS_REQUEST = "That attachment is not part of a reply filed under this request."
 NOT_A_TABLE = "{name} is not a table the import can read (CSV, .xlsx, .docx or a PDF)."
 
@@ -115,7 +118,7 @@ def email_tables(message, foi_request_id):
 def mark_importable(foi_request, thread):
     """Give each table attached to the incoming replies of `thread` its `import_url` (the
     request page shows "Import this table" there): an email's attachments, or the file of a
-    reply recorded by hand."""
+    reply recorded by hand. An old Excel or OpenDocument attachment gets `import_hint`."""
     for row in thread:
         if row.direction != Correspondence.Direction.IN:
             continue
@@ -123,5 +126,8 @@ def mark_importable(foi_request, thread):
         if inbound is not None:
             for item, url in email_tables(inbound, foi_request.pk):
                 item.import_url = url
+            for item in inbound.attachments.all():
+                if item.file and Path(item.name).suffix.lower() in RESAVE_SUFFIXES:
+                    item.import_hint = RESAVE_HINT
         elif is_table(row.attachment, row.attachment.name or ""):
             row.import_url = import_url(foi_request.pk, correspondence=row.pk)

@@ -321,3 +321,20 @@ def test_it_keeps_the_upload_size_limit_for_an_attachment(client, caseworker, ro
     assert shown.status_code == 200
     assert "can be imported (MAX_UPLOAD_BYTES)" in shown.text
     assert "reading" not in shown.context and not ImportBatch.objects.exists()
+
+
+def test_it_says_how_to_import_an_old_excel_or_opendocument_attachment(client, caseworker, round_):
+    ole = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
+    raw = with_attachments(
+        XLSX_REPLY,
+        round_,
+        ("FOI 1234 data.xls", ole, "application/vnd.ms-excel"),
+        ("FOI 1234 data.ods", b"PK\x03\x04" + b"\0" * 60, "application/octet-stream"),
+    )
+    received(raw)
+    client.force_login(caseworker)
+
+    page = request_page(client, round_.northumbria)
+
+    assert IMPORT not in page
+    assert page.count("open it and save it as .xlsx (or .docx), then Import a force") == 2
