@@ -81,6 +81,17 @@ BOUNCE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 
+# A notice that the reply waits behind a secure-messaging link (Egress and the like): its kind
+# is the reply's, which only staff can read.
+SECURE_MESSAGE = re.compile(
+    r"\b(has )?sent you an? (secure|encrypted) (e-?mail|message)\b|\bEgress (Switch|Protect)\b",
+    re.IGNORECASE,
+)
+SECURE_MESSAGE_REASON = (
+    "A secure-message notice: the force's reply is behind its link. Open it, then confirm the "
+    "kind the reply itself has."
+)
+
 SCORED = {
     ACKNOWLEDGEMENT: _rules(
         (r"\backnowledg(e|ed|es|ing|ement)\b", 3),
@@ -107,6 +118,8 @@ SCORED = {
             2,
         ),
         (r"\bplease (can you )?(confirm|specify) (what|which|whether|the)\b", 1),
+        (r"\b(can|could|would) you (please )?(confirm|specify) (what|which|whether|if)\b", 3),
+        (r"\bbefore we can (progress|proceed with|process|deal with) your request\b", 2),
     ),
     EXTENSION: _rules(
         (r"\b(section|s\.?)\s?10\s?\(3\)", 4),
@@ -185,6 +198,8 @@ def classify(email: ParsedEmail, attachment_names=()) -> Classification:
     automatic = automatic_reason(email)
     if automatic:
         return Classification(automatic[0], automatic[1], reference)
+    if SECURE_MESSAGE.search(text) or email.sender_domain.endswith("egress.com"):
+        return Classification(OTHER, SECURE_MESSAGE_REASON, reference)
     kind, reason = _scored_kind(text, attachment_names)
     if kind == OTHER and _auto_header(email):
         return Classification(AUTO_REPLY, _auto_header(email), reference)
@@ -295,7 +310,7 @@ def own_text(body: str, subject: str = "") -> str:
 # --- What the reply says ----------------------------------------------------------------------
 
 REFERENCE_LABEL = re.compile(
-    r"\b(?:our\s+ref(?:erence)?|foi\s+ref(?:erence)?|ref(?:erence)?\s*(?:no|number|num)?|"
+    r"\b(?:our\s+ref(?:erence)?s?|foi\s+ref(?:erence)?|ref(?:erence)?\s*(?:no|number|num)?|"
     r"request\s+(?:ref(?:erence)?|number|no|id)|case\s+(?:ref(?:erence)?|number|no)|"
     r"freedom of information (?:request )?(?:ref(?:erence)?|number|no))\.?\s*[:#.]?\s*"
     r"(?P<ref>(?:[A-Z]{1,5}[\s/.-]?){0,2}\d[\w/.-]*\d(?:[/.-][A-Z0-9]+)*)",

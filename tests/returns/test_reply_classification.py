@@ -170,3 +170,34 @@ def test_it_gives_the_rfc_3834_header_as_the_reason_and_quotes_a_subject_at_a_wo
     assert '"Automatic reply: Freedom of Information request: Online..."' in (
         classify.classify(plain).reason
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Before we can progress your request, can you confirm whether you want figures by date "
+        "the crime was recorded or the date it was committed?",
+        "Could you please confirm which offences you would like included?",
+    ],
+)
+def test_it_reads_can_you_confirm_which_as_a_clarification(body):
+    email = parse(f"From: foi@gwent.police.uk\nSubject: RE: FOI request\n\n{body}\n".encode())
+
+    assert classify.classify(email).kind == "clarification"
+
+
+def test_it_reads_a_plural_label_before_the_forces_reference():
+    text = "Your two requests, our references FOI 2026/781 (FOIR-00018) and FOI 2026/402."
+
+    assert classify.force_reference(text) == "FOI 2026/781"
+
+
+def test_it_says_a_secure_message_notice_hides_the_reply_behind_its_link():
+    email = parse(
+        b"From: Egress Switch <switch@egress.com>\nSubject: Secure email from Gwent Police\n\n"
+        b"foi@gwent.police.uk has sent you a secure email. Click the link to read it.\n"
+    )
+
+    verdict = classify.classify(email)
+
+    assert verdict.kind == "other" and "secure-message notice" in verdict.reason
