@@ -41,6 +41,7 @@ class Match:
     request: FOIRequest | None = None
     matched_by: str | None = None
     note: str = ""
+    answers_kind: str = ""  # the kind of our message it answers (or returns), when known
 
 
 SENT_BEFORE, NOT_SENT, SENT_AFTER = 0, 1, 2  # a suggestion's timing, the likeliest first
@@ -80,6 +81,7 @@ class Directory:
         self._requests: dict[int, FOIRequest | None] = {}
         self._tokens: dict[str, int | None] = {}  # reply token: its request, if any
         self._ours: dict[str, int | None] = {}  # Message-ID: our message's request, if ours
+        self._our_kinds: dict[str, str] = {}  # Message-ID: our message's kind
         self._open: dict[int, list[int]] = {}  # force: its open requests
 
     def load(self, emails: list[ParsedEmail]):
@@ -147,11 +149,15 @@ class Directory:
         missing = set(message_ids) - self._ours.keys()
         if missing:
             self._ours.update(dict.fromkeys(missing))
-            self._ours.update(
-                Correspondence.objects.filter(
-                    message_id__in=missing, direction=Correspondence.Direction.OUT
-                ).values_list("message_id", "request_id")
-            )
+            for message_id, request_id, kind in Correspondence.objects.filter(
+                message_id__in=missing, direction=Correspondence.Direction.OUT
+            ).values_list("message_id", "request_id", "kind"):
+                self._ours[message_id], self._our_kinds[message_id] = request_id, kind
+
+    def our_message_kind(self, message_ids) -> str:
+        """The kind of the first of `message_ids` that is one of our messages, else ""."""
+        ours = self.our_messages(message_ids)
+        return next((self._our_kinds[key] for key in message_ids if key in ours), "")
 
     def _read_open(self, force_ids):
         missing = set(force_ids) - self._open.keys()
@@ -195,6 +201,7 @@ def match(email: ParsedEmail, force_reference: str = "", directory: Directory | 
     if not found:
         return Match()
     matched_by, request = found[0]
+    answers_kind = directory.our_message_kind(_thread_ids(email))
     others = [(how, other) for how, other in found[1:] if other.pk != request.pk]
     if others:
         how, other = others[0]
@@ -203,7 +210,26 @@ def match(email: ParsedEmail, force_reference: str = "", directory: Directory | 
             f"{request.our_reference}'s: filed under {request.our_reference}. Check which "
             "request this answers."
         )
-    return Match(request, matched_by, note)
+    note = f"{note}{_also_named(email, request, directory)}".strip()
+    return Match(request, matched_by, note, answers_kind)
+
+
+def _also_named(email, request, directory) -> str:
+    """A note naming the other requests of ours the subject names: one email may answer two."""
+    others = [
+        other
+        for number in dict.fromkeys(_our_numbers(email))
+        if number != request.pk
+        and number <= MAX_ID
+        and (other := directory.request(number)) is not None
+    ]
+    if not others:
+        return ""
+    named = ", ".join(f"{other.our_reference} ({other.force})" for other in others)
+    return (
+        f" The subject also names {named}: if this email answers it too, record the reply "
+        "there as well."
+    )
 
 
 def _requests(**lookup):
@@ -225,11 +251,15 @@ def _by_token(email, directory):
 
 
 def _thread_ids(email):
-    """The Message-IDs a message answers, the nearest in the thread first."""
+    """The Message-IDs a message answers, the nearest in the thread first; last, those quoted
+    as a "Message-ID:" line in its text (a plain-text bounce quotes the message it returns)."""
     ids = [*email.in_reply_to, *reversed(email.references)]
     if email.original and email.original.message_id:
         ids.insert(0, email.original.message_id)
-    return ids
+    return ids + [found for found in QUOTED_MESSAGE_ID.findall(email.body) if found not in ids]
+
+
+QUOTED_MESSAGE_ID = re.compile(r"^[ \t>]*Message-ID:\s*(<[^<>\s]+>)", re.IGNORECASE | re.MULTILINE)
 
 
 def _by_thread(email, directory):

@@ -48,6 +48,10 @@ TOO_LARGE = (
     "headers were kept; read it where it came from (a mailbox keeps it in place)."
 )
 NOT_DELIVERED = "Delivery failure: the force may not have the request. Check its address."
+OTHER_NOT_DELIVERED = (
+    "Delivery failure of our {kind}: the force may not have it (the request itself arrived). "
+    "Check its address."
+)
 
 
 @dataclass
@@ -277,6 +281,7 @@ class _Rows:
     files: list[StoredFile]
     correspondence: Correspondence | None = None
     attention: list[str] = field(default_factory=list)
+    answers_kind: str = ""  # the kind of our message it answers (or returns), when known
 
     @property
     def filed(self):
@@ -328,6 +333,7 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
         message.match_note = found.note[:300]
         message.filed_by = user
         rows.attention = [text for text in (found.note, message.problem) if text]
+        rows.answers_kind = found.answers_kind
     return rows
 
 
@@ -335,7 +341,9 @@ def _note_attention(rows: list[_Rows]):
     """What filing can do at once (the force's reference, a bounce), and why staff must look."""
     changed = []
     for row in rows:
-        row.attention += _note_what_is_certain(row.message, row.message.request, row.correspondence)
+        row.attention += _note_what_is_certain(
+            row.message, row.message.request, row.correspondence, row.answers_kind
+        )
         if row.attention:
             row.correspondence.needs_attention = " ".join(row.attention)[:200]
             changed.append(row.correspondence)
@@ -402,13 +410,18 @@ def _incoming(message, request, documents, user) -> Correspondence:
     )
 
 
-def _note_what_is_certain(message, request, correspondence) -> list[str]:
-    """The force's reference where the request has none; a bounce flags the request."""
+def _note_what_is_certain(message, request, correspondence, answers_kind="") -> list[str]:
+    """The force's reference where the request has none; a bounce flags the request, unless it
+    returns another of our messages (a chaser, a review): the request itself arrived."""
     changed, attention = [], []
     if message.force_reference and not request.reference:
         request.reference = message.force_reference
         changed.append("reference")
-    if message.suggested_kind == classify.BOUNCE and not request.has_final_response:
+    bounced = message.suggested_kind == classify.BOUNCE
+    if bounced and answers_kind and answers_kind != Correspondence.Kind.REQUEST:
+        label = Correspondence.Kind(answers_kind).label.lower()
+        attention.append(OTHER_NOT_DELIVERED.format(kind=label))
+    elif bounced and not request.has_final_response:
         request.not_delivered_on = correspondence.date
         changed.append("not_delivered_on")
         attention.append(NOT_DELIVERED)

@@ -76,10 +76,10 @@ def test_it_stores_the_others_when_one_message_of_a_batch_cannot_be_stored(round
     imap.append(*[raw_email(name, round_) for name in SOME])
     real = store._note_what_is_certain
 
-    def failing_for_the_spreadsheet(message, request, correspondence):
+    def failing_for_the_spreadsheet(message, *args):
         if message.message_id == SPREADSHEET_ID:
             raise RuntimeError("the database refused it")
-        return real(message, request, correspondence)
+        return real(message, *args)
 
     with mock.patch.object(store, "_note_what_is_certain", failing_for_the_spreadsheet):
         with pytest.raises(CommandError, match="1 messages could not be taken in"):
