@@ -382,14 +382,19 @@ def suggestions(email_fields, limit=5) -> list[Suggestion]:
         add(_requests(pk__in=same), 5, f"the force's reference {email_fields.force_reference}")
     domain = email_fields.sender.rpartition("@")[2].lower() if "@" in email_fields.sender else ""
     forces = [force for force in Force.objects.all() if domain and force.writes_from(domain)]
+    named = _forces_named(text)
     for force in forces:
-        add(_requests(force=force).open(), 4, f"an open request to {force} ({domain})")
+        if named and force not in named:  # a shared FOI unit answering for the force it names
+            reason = f"an open request to {force} ({domain}), though the email names another force"
+            add(_requests(force=force).open(), 1, reason)
+        else:
+            add(_requests(force=force).open(), 4, f"an open request to {force} ({domain})")
         add(_requests(force=force).exclude(pk__in=_open_ids(force)), 1, f"sent to {force}")
-    for force in _forces_named(text):
+    for force in named:
         add(_requests(force=force).open(), 3, f"names {force}")
-    written_on, named = _written_on(email_fields), periods_named(text)
+    written_on, years = _written_on(email_fields), periods_named(text)
     for entry in scored.values():
-        _weigh_years(entry, named)
+        _weigh_years(entry, years)
         _weigh_dates(entry, written_on)
     ranked = sorted(
         scored.values(),

@@ -90,6 +90,22 @@ def test_it_prefers_the_request_whose_years_the_reply_names_over_the_later_one()
 
 
 @pytest.mark.django_db
+def test_it_ranks_the_force_an_email_names_above_the_force_whose_domain_sent_it():
+    norfolk = request_for(["2022/23"], date(2026, 9, 1), name="Norfolk Constabulary")
+    suffolk = request_for(["2022/23"], date(2026, 9, 1), name="Suffolk Constabulary")
+    raw = email(
+        "freedomofinformation@suffolk.police.uk",
+        "Freedom of Information Response",
+        "Norfolk Constabulary can confirm that it holds the information: 2022/23: 64.",
+    )
+
+    ranked = match.suggestions(ingest(raw, "file").message)
+
+    assert [entry.request for entry in ranked] == [norfolk, suffolk]
+    assert any("names another force" in reason for reason in ranked[1].reasons)
+
+
+@pytest.mark.django_db
 def test_it_breaks_a_tie_by_how_near_the_reply_is_to_when_the_request_was_due():
     # Same force, same years, both sent before the reply; the earlier one was extended to a
     # date after the reply, the later one's due date has passed: the extended one first.
