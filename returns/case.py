@@ -38,7 +38,7 @@ def status_sentence(foi_request, stage: Stage) -> str:
             return (
                 f"Not delivered (bounce on {en_gb(foi_request.not_delivered_on)}): the due date "
                 "does not run. Correct the force's FOI address (Forces), send the request to it "
-                'again from the charity\'s mailbox and log it below, then clear "delivery failure '
+                "again from the charity's mailbox and log it below, then clear \"delivery failure "
                 'on" and set the date the force received it.'
             )
     if stage.due is None:

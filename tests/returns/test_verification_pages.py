@@ -177,3 +177,13 @@ def test_it_lists_warnings_to_verifiers(client, verifier, warning):
     response = client.get(reverse("admin:returns_plausibilitywarning_changelist"))
 
     assert response.status_code == 200 and "Up 300%" in response.content.decode()
+
+
+def test_it_asks_for_a_reason_on_a_page_that_leads_back_to_the_warnings(client, verifier, warning):
+    client.force_login(verifier)
+    url = reverse("admin:returns_plausibilitywarning_dismiss", args=[warning.pk])
+
+    page = client.get(url).content.decode()
+
+    assert "Dismiss 1 warning?" in page
+    assert reverse("admin:returns_plausibilitywarning_changelist") in page  # the breadcrumbs
