@@ -37,9 +37,8 @@ def status_sentence(foi_request, stage: Stage) -> str:
         case StageCode.NOT_DELIVERED:
             return (
                 f"Not delivered (bounce on {en_gb(foi_request.not_delivered_on)}): the due date "
-                "does not run. Correct the force's FOI address (Forces), send the request to it "
-                "again from the charity's mailbox and log it below, then clear \"delivery failure "
-                'on" and set the date the force received it.'
+                "does not run. Correct the force's FOI address (Forces), then Send again (above): "
+                "its due date counts from the day it arrives."
             )
     if stage.due is None:
         return "No date of receipt yet, so no due date."

@@ -218,6 +218,41 @@ def _record_sent(request_id, on_date):
     foi_request.save()
 
 
+class CannotSendAgain(ValueError):
+    pass
+
+
+def send_again(request_id, on_date, user=None) -> Outcome:
+    """Email a request that did not arrive (a delivery failure) once more, as a new message to
+    the force's FOI address as it is now. Once the mail server takes it, the request counts as
+    sent and received that day (its due date follows) and the failure is cleared; if it did not
+    go, a flagged draft stays, as for a first send, and the failure stands."""
+    with transaction.atomic():
+        foi_request = _locked_request(request_id)
+        if foi_request is None or foi_request.not_delivered_on is None:
+            raise CannotSendAgain("This request is not flagged as not delivered.")
+        if not foi_request.force.foi_email:
+            raise CannotSendAgain(f"{foi_request.force} has no FOI address: add it first.")
+        message = messaging.draft(
+            foi_request, "request", Correspondence.Kind.REQUEST, on_date, user=user
+        )
+        claimed = messaging.claim(message)
+    sent = claimed and messaging.transmit(message)
+    if sent:
+        _record_sent_again(request_id, on_date)
+    return Outcome(foi_request, message, sent=sent)
+
+
+@transaction.atomic
+def _record_sent_again(request_id, on_date):
+    foi_request = _locked_request(request_id)
+    foi_request.not_delivered_on = None
+    # An email arrives the day it is sent: that day is the new date of receipt.
+    foi_request.sent_on = foi_request.received_on = on_date
+    foi_request._change_reason = "Request sent again after a delivery failure"
+    foi_request.save()
+
+
 @transaction.atomic
 def record_sent_by_hand(message) -> FOIRequest | None:
     """A request message that staff sent themselves and marked sent (a flagged draft, or one whose

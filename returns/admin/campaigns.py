@@ -458,6 +458,22 @@ class CorrespondenceInline(admin.StackedInline):
         return type(formset.__name__, (formset,), {"http_request": request})
 
 
+class SendAgainForm(forms.Form):
+    """Confirms sending a request that did not arrive once more (returns/rounds.py: send_again)."""
+
+    confirm = forms.BooleanField(
+        required=True,
+        help_text="A new email goes to the force's FOI address as it is now; once the mail server "
+        "takes it, today becomes the date the force received the request, so its due date "
+        "and chasing start again from today, and the delivery failure is cleared.",
+    )
+
+    def __init__(self, *args, foi_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        address = foi_request.force.foi_email or "(no FOI address: add it on the force first)"
+        self.fields["confirm"].label = f"Send the request to {address} again"
+
+
 class RecordResponseForm(forms.Form):
     required_css_class = "required"
     responded_on = forms.DateField(
@@ -662,6 +678,11 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
                 name="returns_foirequest_record_response",
             ),
             path(
+                "<int:pk>/send-again/",
+                self.admin_site.admin_view(self.send_again_view),
+                name="returns_foirequest_send_again",
+            ),
+            path(
                 "correspondence/<int:pk>/confirm-kind/",
                 self.admin_site.admin_view(confirm_kind_view),
                 name="returns_correspondence_confirm_kind",
@@ -703,6 +724,37 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/returns/form_page.html", context)
 
+    def send_again_view(self, request, pk):
+        """A request that did not arrive (a bounce), emailed once more after staff corrected
+        the force's address (README: Replies)."""
+        foi_request = get_object_or_404(FOIRequest.objects.select_related("force"), pk=pk)
+        if not self.has_change_permission(request, foi_request):
+            raise PermissionDenied
+        form = SendAgainForm(request.POST or None, foi_request=foi_request)
+        if request.method == "POST" and form.is_valid():
+            try:
+                outcome = rounds.send_again(foi_request.pk, timezone.localdate(), request.user)
+            except rounds.CannotSendAgain as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                if outcome.sent:
+                    done = f"Sent again to {outcome.message.address}: due dates count from today."
+                    self.message_user(request, done, messages.SUCCESS)
+                else:
+                    failed = f"Not sent: {outcome.message.needs_attention}"
+                    self.message_user(request, failed, messages.ERROR)
+            return redirect("admin:returns_foirequest_change", foi_request.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": f"Send the request to {foi_request.force} again",
+            "original": foi_request,
+            "submit_label": "Send again",
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/returns/form_page.html", context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
@@ -710,6 +762,7 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             "record_response_url": reverse(
                 "admin:returns_foirequest_record_response", args=[object_id]
             ),
+            "send_again_url": reverse("admin:returns_foirequest_send_again", args=[object_id]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
