@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from forces.models import Force
 from returns import case, roles, rounds, stages
 from returns.admin.campaign_board import board_context
+from returns.admin.form_page import form_page
 from returns.admin.replies import KIND_CHOICES, confirm_kind_view, may_import_tables
 from returns.messaging import reply_to_address
 from returns.models import (
@@ -299,16 +300,14 @@ class CampaignAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
             return redirect("admin:returns_campaign_change", campaign.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "title": f"Clone “{source}” for a new round",
-            "original": source,
-            "submit_label": "Create the new round",
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/returns/form_page.html", context)
+        return form_page(
+            self,
+            request,
+            form,
+            title=f"Clone “{source}” for a new round",
+            submit_label="Create the new round",
+            original=source,
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -712,17 +711,15 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
                 request, f"Response from {foi_request.force} recorded.", messages.SUCCESS
             )
             return redirect("admin:returns_foirequest_change", foi_request.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "title": f"Record the response of {foi_request.force}",
-            "original": foi_request,
-            "submit_label": "Record response",
-            "multipart": True,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/returns/form_page.html", context)
+        return form_page(
+            self,
+            request,
+            form,
+            title=f"Record the response of {foi_request.force}",
+            submit_label="Record response",
+            original=foi_request,
+            multipart=True,
+        )
 
     def send_again_view(self, request, pk):
         """A request that did not arrive (a bounce), emailed once more after staff corrected
@@ -744,16 +741,14 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
                     failed = f"Not sent: {outcome.message.needs_attention}"
                     self.message_user(request, failed, messages.ERROR)
             return redirect("admin:returns_foirequest_change", foi_request.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "title": f"Send the request to {foi_request.force} again",
-            "original": foi_request,
-            "submit_label": "Send again",
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/returns/form_page.html", context)
+        return form_page(
+            self,
+            request,
+            form,
+            title=f"Send the request to {foi_request.force} again",
+            submit_label="Send again",
+            original=foi_request,
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from returns.admin.form_page import form_page
 from returns.models import (
     Correspondence,
     EmailAttachment,
@@ -272,15 +273,14 @@ class InboundMessageAdmin(ReceivedEmailAdmin):
             result = store.ingest(form.cleaned_data["email"], "upload", user=request.user)
             self.message_user(request, describe(result), messages.SUCCESS)
             return redirect("admin:returns_inboundmessage_change", result.message.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "title": "Upload a forwarded email",
-            "submit_label": "Take it in",
-            "multipart": True,
-        }
-        return TemplateResponse(request, "admin/returns/form_page.html", context)
+        return form_page(
+            self,
+            request,
+            form,
+            title="Upload a forwarded email",
+            submit_label="Take it in",
+            multipart=True,
+        )
 
 
 def describe(result) -> str:
