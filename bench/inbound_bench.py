@@ -28,7 +28,7 @@ Measured on a shared 2-core VM (several runs each; the machine's load varies):
   1.35-2.1 s (10-16x), of which 0.4-1.1 s creating the 1,200 files (the kernel; this VM creates
   files slowly and unevenly);
 - the raw messages and attachments kept in the database with their rows (StoredFile), and 250
-  messages to a transaction: 0.86-0.94 s against 0.13-0.14 s (6.2-7.0x).
+  messages to a transaction: 0.83-1.00 s against 0.13-0.15 s (5.8-7.2x).
 Where those 0.86 s go: the IMAP fetch 0.09 s (the floor's own); parsing 0.23 s (the email
 package's parser alone, as the floor runs it, is 0.06 s of it); classifying 0.10 s; building the
 rows 0.12 s; the database's own time 0.16-0.18 s (1.2-1.3x the floor by itself: inserting 1,000
