@@ -17,9 +17,9 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Count, Q
-from django.utils.formats import date_format
 
 from returns import chasing, regimes, stages
+from returns.dates import en_gb
 from returns.models import Correspondence, FOIRequest, NonWorkingDay
 
 
@@ -138,10 +138,6 @@ def describe(row: BoardRow) -> str:
         case BoardStage.ANSWERED:
             return foi_request.get_outcome_display() or "Answered"  # "Refused", "Answered in part"
     return row.stage.label
-
-
-def en_gb(day: date | None) -> str:
-    return date_format(day, "j M Y") if day else "—"
 
 
 # --- The rows -------------------------------------------------------------------------------

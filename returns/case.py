@@ -8,19 +8,12 @@ not delivered) or that the request was answered. The stage itself is returns/sta
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.humanize.templatetags.humanize import ordinal
-from django.utils.formats import date_format
 
+from returns.dates import en_gb
 from returns.models import Correspondence, FOIRequest
 from returns.replies import classify
 from returns.stages import Stage, StageCode
-
-
-def en_gb(day: date | None) -> str:
-    """30 Dec 2026."""
-    return date_format(day, "j M Y") if day else ""
 
 
 def status_sentence(foi_request, stage: Stage) -> str:

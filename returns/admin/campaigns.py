@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,6 +19,7 @@ from returns import case, roles, rounds, stages
 from returns.admin.campaign_board import board_context
 from returns.admin.form_page import form_page
 from returns.admin.replies import KIND_CHOICES, confirm_kind_view, may_import_tables
+from returns.dates import en_gb
 from returns.messaging import reply_to_address
 from returns.models import (
     LONG_OVERDUE_DAYS,
@@ -33,12 +33,6 @@ from returns.models import (
 from returns.periods import parse_periods
 from returns.replies import attached
 from returns.uploads import validate_upload
-
-
-def en_gb(day):
-    """23 Nov 2026: the en-GB DATE_FORMAT Django's locale already defines."""
-    return date_format(day) if day else "—"
-
 
 # --- Campaigns -------------------------------------------------------------------------------
 

@@ -148,10 +148,6 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
             message.get_suggested_kind_display(),
         )
 
-    @admin.display(description="Suggested kind", ordering="suggested_kind")
-    def suggested(self, message):
-        return message.get_suggested_kind_display()
-
     @admin.display(description="Filed under")
     def matched(self, message):
         if message.is_set_aside:

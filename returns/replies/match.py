@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from forces.models import Force
+from returns.dates import en_gb
+from returns.messaging import join_periods
 from returns.models import Correspondence, FOIRequest
 from returns.periods import periods_named
 from returns.replies.classify import normalised_reference
@@ -419,7 +420,7 @@ def _weigh_years(entry, named):
     asked = list(entry.request.campaign.periods or [])
     if not asked:
         return
-    asks = f"asks for {_listed(asked)}"
+    asks = f"asks for {join_periods(asked)}"
     if not named:
         entry.reasons.append(asks)
         return
@@ -429,9 +430,9 @@ def _weigh_years(entry, named):
         entry.reasons.append(f"{asks}: the years the email names")
     elif both:
         entry.score += 1
-        entry.reasons.append(f"{asks}: the email names {_listed(both)} of them")
+        entry.reasons.append(f"{asks}: the email names {join_periods(both)} of them")
     else:
-        entry.reasons.append(f"{asks}, not the years the email names ({_listed(named)})")
+        entry.reasons.append(f"{asks}, not the years the email names ({join_periods(named)})")
 
 
 def _weigh_dates(entry, written_on):
@@ -457,14 +458,6 @@ def _weigh_dates(entry, written_on):
     since = (written_on - request.sent_on).days
     reason = f"sent {sent}, {since} day{'s' if since != 1 else ''} before this email"
     entry.reasons.append(f"{reason}, due {en_gb(due)}" if due else reason)
-
-
-def _listed(periods):
-    return periods[0] if len(periods) == 1 else f"{', '.join(periods[:-1])} and {periods[-1]}"
-
-
-def en_gb(day):
-    return date_format(day, "j M Y")
 
 
 def _open_ids(force):
