@@ -45,6 +45,7 @@ import os
 import sys
 import time
 import uuid
+from email.utils import formatdate
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +104,7 @@ def messages(requests, count):
     from build_corpus import CSV, PDF, XLSX, message, xlsx_bytes
 
     spreadsheet = xlsx_bytes()
+    written = formatdate(localtime=True)  # after the round was sent, as real replies are
     bodies = [
         "We acknowledge receipt of your request. We will respond within 20 working days.",
         "Section 12: the cost of compliance would exceed the appropriate limit (18 hours).",
@@ -118,7 +120,8 @@ def messages(requests, count):
         headers = {"In_Reply_To": f"<bench-{request.pk}@charity.example>"} if way == 1 else {}
         email = message(
             f"FOI Unit <foi@{domain}>", to, subject, bodies[number % len(bodies)] + f"\n#{number}",
-            message_id=f"<bench-reply-{number}-{uuid.uuid4().hex[:6]}@{domain}>", **headers,
+            message_id=f"<bench-reply-{number}-{uuid.uuid4().hex[:6]}@{domain}>", date=written,
+            **headers,
         )  # fmt: skip
         if number % 5 == 0:
             if number % 10 == 0:
