@@ -180,6 +180,10 @@ def test_it_runs_the_inbound_bench(run_bench):
         rf"^bare imap-tools fetch \(floor\): +{NUMBER} s$",
         rf"^fetch\+match\+classify\+store: +{NUMBER} s$",
         rf"^ratio: {NUMBER}x \(target: within 3x\)$",
+        rf"^of which the database's own time .*: {NUMBER} s, {NUMBER}x the floor$",
+        rf"^imap-tools reading those messages .*: {NUMBER} s, {NUMBER}x the floor$",
+        rf"^storing the same rows again through the ORM alone.*: {NUMBER} s, {NUMBER}x the floor$",
+        rf"^fetch \+ imap-tools' reading \+ ORM storage.*: {NUMBER} s, {NUMBER}x the floor$",
     )
 
 

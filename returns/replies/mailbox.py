@@ -112,7 +112,7 @@ def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
 def _take_in(mailbox, uids, report, progress):
     """Read the messages `uids` one by one, and store them a batch at a time."""
     directory = match.Directory()
-    batch = []  # (uid, Incoming): read, to be stored together
+    batch, batch_bytes = [], 0  # (uid, Incoming): read, to be stored together
     for done, item in enumerate(mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK), 1):
         if progress:
             progress(done - 1, len(uids))
@@ -123,9 +123,10 @@ def _take_in(mailbox, uids, report, progress):
         except Exception as error:  # left unread, for the next run; the rest go on
             _failed(report, item.uid, error)
             continue
-        if len(batch) >= BATCH or sum(item.size for _, item in batch) >= BATCH_BYTES:
+        batch_bytes += batch[-1][1].size
+        if len(batch) >= BATCH or batch_bytes >= BATCH_BYTES:
             _store(mailbox, batch, directory, report)
-            batch = []
+            batch, batch_bytes = [], 0
     if batch:
         _store(mailbox, batch, directory, report)
 
