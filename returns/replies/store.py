@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from config.protected_files import IN_DATABASE
+from returns.dates import en_gb
 from returns.models import (
     Correspondence,
     EmailAttachment,
@@ -48,6 +49,10 @@ TOO_LARGE = (
     "headers were kept; read it where it came from (a mailbox keeps it in place)."
 )
 NOT_DELIVERED = "Delivery failure: the force may not have the request. Check its address."
+DOUBTFUL_DATE = (
+    "The email's Date header says {written}, {why}: it is dated the day it arrived "
+    "({arrived}) instead. Check the date."
+)
 OTHER_NOT_DELIVERED = (
     "Delivery failure of our {kind}: the force may not have it (the request itself arrived). "
     "Check its address."
@@ -332,7 +337,11 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
         message.request, message.matched_by = found.request, found.matched_by
         message.match_note = found.note[:300]
         message.filed_by = user
-        rows.attention = [text for text in (found.note, message.problem) if text]
+        rows.attention = [
+            text
+            for text in (found.note, message.problem, doubtful_date(message, found.request))
+            if text
+        ]
         rows.answers_kind = found.answers_kind
     return rows
 
@@ -363,16 +372,38 @@ def _raw_name(message):
     return safe_file_name(message.message_id.strip("<>"), fallback="message")[:60] + ".eml"
 
 
-def received_on(message: InboundMessage):
-    """The day the force's email was sent (its Date header), else the day it arrived."""
-    moment = message.sent_at or message.received_at or timezone.now()
-    return timezone.localdate(moment)
+def received_on(message: InboundMessage, request: FOIRequest | None = None):
+    """The day the force's email was sent (its Date header), else the day it arrived; the day
+    it arrived too when its Date cannot be right for `request` (`doubtful_date` says why)."""
+    arrived = timezone.localdate(message.received_at or timezone.now())
+    if message.sent_at is None or doubtful_date(message, request):
+        return arrived
+    return timezone.localdate(message.sent_at)
+
+
+def doubtful_date(message: InboundMessage, request: FOIRequest | None) -> str:
+    """Why the email's Date header cannot be the day it was written, or "": a day after it
+    arrived (a sender's clock is wrong), or before the request it answers was sent. The day
+    it arrived is recorded instead, and staff are told: the date becomes the response's (or
+    the clarification's, or the extension notice's) when staff confirm the kind, and the clock
+    runs from it (docs/deadlines.md)."""
+    if message.sent_at is None:
+        return ""
+    written = timezone.localdate(message.sent_at)
+    arrived = timezone.localdate(message.received_at or timezone.now())
+    if written > arrived:
+        why = f"after the day it arrived ({en_gb(arrived)})"
+    elif request is not None and request.sent_on and written < request.sent_on:
+        why = f"before the request was sent ({en_gb(request.sent_on)})"
+    else:
+        return ""
+    return DOUBTFUL_DATE.format(written=en_gb(written), why=why, arrived=en_gb(arrived))
 
 
 def file_under(message: InboundMessage, request: FOIRequest, matched_by, *, note="", user=None):
     """File the stored `message` under `request` as incoming correspondence (staff's choice
     from Unmatched replies), its kind still a suggestion."""
-    attention = [text for text in (note, message.problem) if text]
+    attention = [text for text in (note, message.problem, doubtful_date(message, request)) if text]
     stored = message.attachments.exclude(file="")
     documents = [item for item in stored if _is_document(item.name)]
     correspondence = _incoming(message, request, documents, user)
@@ -398,7 +429,7 @@ def _incoming(message, request, documents, user) -> Correspondence:
         direction=Correspondence.Direction.IN,
         kind=message.suggested_kind,
         state=Correspondence.State.RECEIVED,
-        date=received_on(message),
+        date=received_on(message, request),
         address=message.sender,
         subject=message.subject,
         body=message.body,
