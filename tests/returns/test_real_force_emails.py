@@ -1,6 +1,7 @@
 """Force emails in the words and shapes forces really send (tests/returns/files/emails/real/):
 acknowledgements with the force's own reference in its many shapes, extensions,
-clarifications, refusals (s.12, s.14, exemptions, NCND), disclosures, "not held" notices,
+clarifications, refusals (s.12, s.14, exemptions, NCND; one in Welsh), disclosures in full and
+in part, "not held" notices, internal review acknowledgements and outcomes, holding emails,
 out-of-office replies and delivery failures. Each file's source is in its expected.json.
 
 Placeholders: %%OUR_REF%% (our reference), %%TOKEN%% (the request's reply token) and
