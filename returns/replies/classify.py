@@ -92,6 +92,9 @@ SECURE_MESSAGE_REASON = (
     "kind the reply itself has."
 )
 
+# Welsh forces write "adran 12(1)" for "section 12(1)" (a Welsh-only reply is theirs to send).
+SECTION_WORD = r"(?:section|adran|s\.?)"
+
 SCORED = {
     ACKNOWLEDGEMENT: _rules(
         (r"\backnowledg(e|ed|es|ing|ement)\b", 3),
@@ -99,7 +102,11 @@ SCORED = {
         (r"\b(your request|it) will (now )?be (considered|dealt with)\b", 2),
         (r"\b(has|have) been (received|logged|registered|passed to)", 2),
         (r"\bwe (will|shall|aim to|endeavour to) (respond|reply|provide (you with )?a resp)", 2),
-        (r"\b(should|will|can expect to) receive (a|our) response (by|on or before|within)", 3),
+        (
+            r"\b(should|will|can expect to) receive (a|our|your) response (\w+ ){0,5}?"
+            r"(by|on or before|within)\b",
+            3,
+        ),
         (r"\bis being (dealt with|processed|considered)\b", 1),
         (r"\b(due|response) date\b", 1),
     ),
@@ -145,7 +152,7 @@ SCORED = {
     REFUSAL: _rules(
         (r"\bexceed(s|ed)? the (appropriate|cost|fees?) limit", 4),
         (r"\b(appropriate|cost) limit\b", 2),
-        (r"\b(section|s\.?)\s?12\b", 2),
+        (rf"\b{SECTION_WORD}\s?12\b", 2),
         (r"\b18 hours\b|£450\b", 2),
         (r"\b(section|s\.?)\s?14\b|\bvexatious\b|\brepeated request\b", 3),
         (r"\bneither confirm(s)? nor deny\b|\bNCND\b", 3),
@@ -178,12 +185,22 @@ SCORED = {
         (r"\bin response to your request\b", 1),
         (r"\bresponse (is )?(set out )?below\b|\bour response is as follows\b", 3),
         (r"\bdisclosure\b|\bdisclosed\b", 1),
+        # The MPS's decision line, in full or in part: "I have today decided to disclose some of
+        # the requested information" (a partial disclosure is a response: README, Replies).
+        (r"\bdecided to disclose\b", 3),
         (r"\b(can|is able to) confirm that\b.{0,60}\b(holds?|does hold|do hold)\b", 2),
         (
             r"\binformation (\w+ ){0,2}(is )?not held\b|\bdoes not hold\b|\bdo not hold\b",
             3,
         ),
         (r"\bright of (appeal|complaint)\b|\binternal review\b", 1),
+        # The outcome of a review of a failure to respond is the answer itself (FOISA s.21(4)
+        # "I have also reached a decision on your request"; FOIA internal reviews likewise).
+        (
+            r"\b(completed|conducted) (my|our|the|a|an) (internal )?review\b|"
+            r"\breached a decision on your request\b",
+            3,
+        ),
     ),
 }
 # Ties go to the kind that matters most if missed.
@@ -312,7 +329,8 @@ def own_text(body: str, subject: str = "") -> str:
 REFERENCE_LABEL = re.compile(
     r"\b(?:our\s+ref(?:erence)?s?|foi\s+ref(?:erence)?|ref(?:erence)?\s*(?:no|number|num)?|"
     r"request\s+(?:ref(?:erence)?|number|no|id)|case\s+(?:ref(?:erence)?|number|no)|"
-    r"freedom of information (?:request )?(?:ref(?:erence)?|number|no))\.?\s*[:#.]?\s*"
+    r"freedom of information (?:request )?(?:ref(?:erence)?|number|no)|"
+    r"cyfeirnod(?:\s+rhyddid\s+gwybodaeth)?)\.?\s*[:#.]?\s*"
     r"(?P<ref>(?:[A-Z]{1,5}[\s/.-]?){0,2}\d[\w/.-]*\d(?:[/.-][A-Z0-9]+)*)",
     re.IGNORECASE,
 )
@@ -347,18 +365,36 @@ def _tidy_reference(reference):
     return " ".join(reference.split()).strip(" .-/")[:80]
 
 
+# An acknowledgement may give "reference 004512/26" and the force's case system then write
+# "FOI 004512/26" in its subject: a leading FOI, FOIA, FOISA or RFI is the act's name, not
+# part of the reference. One inside it ("IM-FOI-2026-0942") stays.
+LEADING_ACT = re.compile(r"^\s*(?:FOI|FOIA|FOISA|RFI)(?![A-Z])[\s/.-]*", re.IGNORECASE)
+
+
 def normalised_reference(reference: str) -> str:
-    """Letters and digits only, upper case: "FOI 001234/17" and "foi/001234/17" are one."""
-    return re.sub(r"[^A-Z0-9]", "", reference.upper())
+    """Letters and digits only, upper case, without a leading FOI: "FOI 001234/17",
+    "foi/001234/17" and "001234/17" are one."""
+    return re.sub(r"[^A-Z0-9]", "", LEADING_ACT.sub("", reference).upper())
 
 
-SECTION = re.compile(r"\b(?:section|s\.?)\s?(\d{1,2})(?:\s?\(\d\))?", re.IGNORECASE)
+SECTION = re.compile(rf"\b{SECTION_WORD}\s?(\d{{1,2}})(?:\s?\(\d\))?", re.IGNORECASE)
 EXEMPTION_SECTIONS = {12, 14, *range(21, 45)}
 
 
+# A cost refusal may name the limit, not the section: "in excess of £450 (equivalent to 18 hours
+# work)" (Norfolk and Suffolk) is FOIA s.12, as "£600" is FOISA s.12.
+COST_LIMIT = re.compile(
+    r"\b(appropriate|costs?) limit\b|£(450|600)\b|\b18 hours\b|\bexcessive cost\b", re.IGNORECASE
+)
+
+
 def exemptions_cited(text: str) -> list[str]:
-    found = [int(match.group(1)) for match in SECTION.finditer(text)]
-    return [f"s.{number}" for number in dict.fromkeys(found) if number in EXEMPTION_SECTIONS]
+    found = [(match.start(), int(match.group(1))) for match in SECTION.finditer(text)]
+    cost = COST_LIMIT.search(text)
+    if cost:
+        found.append((cost.start(), 12))
+    numbers = [number for _, number in sorted(found)]
+    return [f"s.{number}" for number in dict.fromkeys(numbers) if number in EXEMPTION_SECTIONS]
 
 
 MONTHS = (

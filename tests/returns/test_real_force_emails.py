@@ -1,6 +1,7 @@
 """Force emails in the words and shapes forces really send (tests/returns/files/emails/real/):
 acknowledgements with the force's own reference in its many shapes, extensions,
-clarifications, refusals (s.12, s.14, exemptions, NCND), disclosures, "not held" notices,
+clarifications, refusals (s.12, s.14, exemptions, NCND; one in Welsh), disclosures in full and
+in part, "not held" notices, internal review acknowledgements and outcomes, holding emails,
 out-of-office replies and delivery failures. Each file's source is in its expected.json.
 
 Placeholders: %%OUR_REF%% (our reference), %%TOKEN%% (the request's reply token) and
@@ -140,3 +141,35 @@ def test_it_reads_any_kind_of_leave_as_an_out_of_office_reply(leave):
     )
 
     assert classify.classify(email).kind == "auto_reply"
+
+
+@pytest.mark.django_db
+def test_it_files_a_reply_under_the_reference_its_acknowledgement_gave_without_the_foi_prefix():
+    """The acknowledgement said "reference 004512/26"; the response's subject, rewritten by the
+    force's case system, says "FOI 004512/26". With two open requests to the force, the
+    domain cannot decide: the reference does."""
+    hampshire = force("Hampshire and Isle of Wight Constabulary")
+    request = FOIRequestFactory(campaign=CampaignFactory(), force=hampshire, reference="004512/26")
+    FOIRequestFactory(campaign=CampaignFactory(), force=hampshire)
+
+    result = ingest(filled("41_hampshire_please_see_attached_subject_rewritten.eml"), "file")
+
+    assert (result.as_json()["request"], result.as_json()["matched_by"]) == (
+        request.our_reference,
+        "force_reference",
+    )
+
+
+@pytest.mark.parametrize(
+    "reference, same",
+    [("FOI 004512/26", "004512/26"), ("FOIA 2026/0107", "2026/0107"), ("RFI 2026-096", "2026-096")],
+)
+def test_it_reads_a_reference_with_or_without_its_foi_prefix_as_one(reference, same):
+    assert classify.normalised_reference(reference) == classify.normalised_reference(same)
+
+
+def test_it_keeps_a_prefix_that_is_part_of_the_reference():
+    assert classify.normalised_reference("IM-FOI-2026-0942") != classify.normalised_reference(
+        "2026-0942"
+    )
+    assert classify.normalised_reference("F-2026-00123") == "F202600123"
