@@ -158,6 +158,9 @@ def test_it_waits_for_the_extensions_date_then_chases_from_it(round_):
 
     assert "Northumbria Police" not in chased("2026-03-03")
     assert chased("2026-03-04")["Northumbria Police"] == "chaser"
+    letter = next(m for m in mail.outbox if "Northumbria" in m.body)
+    # s.10(3)'s date, not s.10(1)'s: the default chaser cites section 10.
+    assert "was due for a reply by 3 March 2026 under section 10 of the Freedom" in letter.body
 
 
 def test_it_does_not_take_a_date_before_the_statutory_one_as_the_extensions(round_):
