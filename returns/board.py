@@ -88,9 +88,16 @@ def board_stage(foi_request, state: stages.Stage, figures: int, verified: int) -
     """The one stage a request shows on the board, furthest along the round first."""
     if figures:
         return BoardStage.VERIFIED if verified == figures else BoardStage.IMPORTED
+    if state.code == stages.StageCode.REPLY_TO_CONFIRM:
+        return BoardStage.REPLY_TO_CONFIRM  # whatever it is in, a reply waits to be read
     if foi_request.commissioner_complaint_on and not foi_request.commissioner_decision_on:
-        return BoardStage.COMMISSIONER
-    if foi_request.internal_review_requested_on and not foi_request.internal_review_responded_on:
+        return BoardStage.COMMISSIONER  # the Commissioner's case runs until decided
+    review = foi_request.internal_review_requested_on
+    if (
+        review
+        and not foi_request.internal_review_responded_on
+        and not _answered_since(foi_request, review)
+    ):
         return BoardStage.INTERNAL_REVIEW
     stage = _BY_REQUEST_STAGE[state.code]
     if stage == BoardStage.NOT_SENT and _draft_to_send_by_hand(foi_request):
@@ -98,6 +105,12 @@ def board_stage(foi_request, state: stages.Stage, figures: int, verified: int) -
     if stage in (BoardStage.SENT, BoardStage.DUE) and foi_request.reference:
         return BoardStage.ACKNOWLEDGED  # the force has given its own reference
     return stage
+
+
+def _answered_since(foi_request, day) -> bool:
+    """The final response came on or after `day`: a review of the force's silence (the chase
+    ladder's) is answered by it, so the request reads as answered."""
+    return foi_request.responded_on is not None and foi_request.responded_on >= day
 
 
 def _draft_to_send_by_hand(foi_request) -> bool:

@@ -44,9 +44,13 @@ def status_sentence(foi_request, stage: Stage) -> str:
             f"{statutory if foi_request.due_date else ''})."
         )
     working_days = ordinal(foi_request.law.reply_working_days)
+    # FOIA s.1(3), s.10(6)(b): our clarification's arrival is the date of receipt.
+    clarified = (
+        ", when the force had our clarification" if foi_request.clarification_received_on else ""
+    )
     return (
         f"Due {en_gb(stage.due)} (the {working_days} working day after "
-        f"{en_gb(foi_request.clock_started_on)})."
+        f"{en_gb(foi_request.clock_started_on)}{clarified})."
     )
 
 
@@ -65,7 +69,8 @@ def _clock_stopped(foi_request) -> str:
     working_days = foi_request.law.reply_working_days
     return (
         f"Clock stopped{since}, awaiting our clarification: the force's {working_days} working "
-        "days start again from the day it receives it."
+        "days start again from the day it receives it. Answer the clarification (above) to "
+        "send or record it."
     )
 
 

@@ -27,10 +27,11 @@ _REQUEST = (
 EMAIL_TEMPLATES = {
     ("request", "foia"): _REQUEST,
     ("request", "foisa"): _REQUEST,
+    # Section 10, not 10(1): after a public-interest extension, {due_date} is s.10(3)'s date.
     ("chaser", "foia"): (
         "Overdue FOI request{reference_suffix}: {campaign}",
         'Dear {force} FOI team,\n\nOur request "{campaign}", received on {received_on}, was due '
-        "for a reply by {due_date} under section 10(1) of {act}. We have not yet received a "
+        "for a reply by {due_date} under section 10 of {act}. We have not yet received a "
         "response. Please reply as soon as possible, or tell us when we can expect one."
         + _SIGNATURE,
     ),

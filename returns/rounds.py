@@ -253,19 +253,78 @@ def _record_sent_again(request_id, on_date):
     foi_request.save()
 
 
+class CannotAnswer(ValueError):
+    pass
+
+
+def answer_clarification(request_id, answer, on_date, *, send=True, user=None) -> Outcome:
+    """Our answer to the force's clarification question, logged, and emailed when `send` (else
+    sent by hand on `on_date`). Once it has gone, the day it reaches the force (an email
+    arrives the day it is sent) is the new date of receipt: the force's working days start
+    again from it (FOIA s.1(3), s.10(6)(b); FOISA s.1(3), s.10(1)(b); docs/deadlines.md). An
+    email the mail server refused stays a flagged draft, and the clock stays stopped until
+    staff send it and mark it sent."""
+    with transaction.atomic():
+        foi_request = _locked_request(request_id)
+        if foi_request is None or foi_request.status != FOIRequest.Status.CLARIFICATION:
+            raise CannotAnswer("This request is not waiting for our clarification.")
+        address = foi_request.force.foi_email
+        if send and not address:
+            raise CannotAnswer(f"{foi_request.force} has no FOI address: add it first.")
+        message = Correspondence.objects.create(
+            request=foi_request,
+            direction=Correspondence.Direction.OUT,
+            kind=Correspondence.Kind.CLARIFICATION,
+            state=Correspondence.State.DRAFT if send else Correspondence.State.SENT,
+            date=on_date,
+            address=address,
+            subject=messaging.with_references(
+                f"Clarification of our request: {foi_request.campaign.title}", foi_request
+            ),
+            body=answer.strip() + "\n",
+            message_id=messaging.new_message_id(),
+            created_by=user,
+        )
+        sent = not send
+        if sent:
+            _record_clarification_received(foi_request, on_date)
+        claimed = send and messaging.claim(message)
+    if claimed and messaging.transmit(message):
+        sent = True
+        with transaction.atomic():
+            _record_clarification_received(_locked_request(request_id), on_date)
+    return Outcome(foi_request, message, sent=sent)
+
+
+def _record_clarification_received(foi_request, on_date) -> FOIRequest | None:
+    """The force has our clarification from `on_date`: its clock runs again from that day."""
+    asked_on = foi_request.clarification_requested_on
+    waiting = foi_request.status == FOIRequest.Status.CLARIFICATION
+    if not waiting or (asked_on and on_date < asked_on):
+        return None  # not (or no longer) waiting for it, or an answer older than the question
+    foi_request.clarification_received_on = on_date
+    foi_request.status = FOIRequest.Status.AWAITING
+    foi_request._change_reason = "Our clarification sent: the force's working days start again"
+    foi_request.save()
+    return foi_request
+
+
 @transaction.atomic
 def record_sent_by_hand(message) -> FOIRequest | None:
     """A request message that staff sent themselves and marked sent (a flagged draft, or one whose
     sending was not confirmed): its request, still not sent, is recorded as sent and received on
-    the message's date, as `send_requests` records one, so its due date and chasing follow.
+    the message's date, as `send_requests` records one, so its due date and chasing follow. Our
+    answer to a clarification question, marked sent, restarts the clock from its date.
 
     The request (dates editable on its page) when recorded; None when there was nothing to do."""
-    sent_request = (
+    sent = (
         message.direction == Correspondence.Direction.OUT
-        and message.kind == Correspondence.Kind.REQUEST
         and message.state == Correspondence.State.SENT
     )
-    if not sent_request:
+    if sent and message.kind == Correspondence.Kind.CLARIFICATION:
+        # Our answer to the force's question, sent by hand: the clock runs again from it.
+        return _record_clarification_received(_locked_request(message.request_id), message.date)
+    if not (sent and message.kind == Correspondence.Kind.REQUEST):
         return None
     foi_request = _locked_request(message.request_id)
     if foi_request.status != FOIRequest.Status.NOT_SENT:
@@ -424,6 +483,7 @@ __all__ = [
     "clone_campaign",
     "send_requests",
     "record_sent_by_hand",
+    "answer_clarification",
     "start_sending",
     "run_sending",
     "record_response",

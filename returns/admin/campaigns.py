@@ -412,13 +412,25 @@ class CorrespondenceForm(forms.ModelForm):
 def record_hand_sent(request, message):
     """A request's message marked sent by hand: its request is recorded as sent and received."""
     foi_request = rounds.record_sent_by_hand(message)
-    if foi_request is not None and request is not None:
+    if foi_request is None or request is None:
+        return
+    if message.kind == Correspondence.Kind.CLARIFICATION:
+        messages.success(request, clarification_sent_message(foi_request))
+    else:
         messages.success(
             request,
             f"{foi_request.force}: the request is recorded as sent and received on "
             f"{en_gb(foi_request.sent_on)}, due {en_gb(foi_request.due_date)} (the dates can be "
             "changed on the request).",
         )
+
+
+def clarification_sent_message(foi_request) -> str:
+    return (
+        f"{foi_request.force} has our clarification from "
+        f"{en_gb(foi_request.clarification_received_on)}: its working days start again, due "
+        f"{en_gb(foi_request.due_date)}."
+    )
 
 
 class CorrespondenceFormSet(forms.BaseInlineFormSet):
@@ -465,6 +477,52 @@ class SendAgainForm(forms.Form):
         super().__init__(*args, **kwargs)
         address = foi_request.force.foi_email or "(no FOI address: add it on the force first)"
         self.fields["confirm"].label = f"Send the request to {address} again"
+
+
+class AnswerClarificationForm(forms.Form):
+    """Our answer to the force's clarification question (returns/rounds.py:
+    answer_clarification): the force's working days start again from the day it arrives."""
+
+    required_css_class = "required"
+    answer = forms.CharField(
+        label="Our clarification",
+        widget=AdminTextareaWidget(attrs={"rows": 8}),
+        help_text="What we mean, in answer to the force's question.",
+    )
+    send = forms.BooleanField(required=False, initial=True)
+    answered_on = forms.DateField(
+        initial=timezone.localdate,
+        label="Sent by hand on",
+        widget=AdminDateWidget,
+        help_text="Only when not emailed from here: the day it went from our mailbox (emailed "
+        "from here, it is today).",
+    )
+
+    def __init__(self, *args, foi_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.foi_request = foi_request
+        address = foi_request.force.foi_email
+        send = self.fields["send"]
+        send.label = f"Email it to {address} now" if address else "Email it now"
+        if not address:
+            send.initial = False
+            send.help_text = f"{foi_request.force} has no FOI address: send it by hand."
+
+    def clean_send(self):
+        if self.cleaned_data["send"] and not self.foi_request.force.foi_email:
+            raise forms.ValidationError(f"{self.foi_request.force} has no FOI address.")
+        return self.cleaned_data["send"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("send"):
+            data["answered_on"] = timezone.localdate()
+        day, asked = data.get("answered_on"), self.foi_request.clarification_requested_on
+        if day and day > timezone.localdate():
+            self.add_error("answered_on", "The date cannot be in the future.")
+        elif day and asked and day < asked:
+            self.add_error("answered_on", f"The force asked on {en_gb(asked)}.")
+        return data
 
 
 class RecordResponseForm(forms.Form):
@@ -671,6 +729,11 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
                 name="returns_foirequest_record_response",
             ),
             path(
+                "<int:pk>/answer-clarification/",
+                self.admin_site.admin_view(self.answer_clarification_view),
+                name="returns_foirequest_answer_clarification",
+            ),
+            path(
                 "<int:pk>/send-again/",
                 self.admin_site.admin_view(self.send_again_view),
                 name="returns_foirequest_send_again",
@@ -715,6 +778,43 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             multipart=True,
         )
 
+    def answer_clarification_view(self, request, pk):
+        """Our answer to the force's clarification question: emailed, or recorded as sent by
+        hand; the force's working days start again from it (docs/deadlines.md)."""
+        foi_request = get_object_or_404(FOIRequest.objects.select_related("force"), pk=pk)
+        if not self.has_change_permission(request, foi_request):
+            raise PermissionDenied
+        form = AnswerClarificationForm(request.POST or None, foi_request=foi_request)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcome = rounds.answer_clarification(
+                    foi_request.pk,
+                    data["answer"],
+                    data["answered_on"],
+                    send=data["send"],
+                    user=request.user,
+                )
+            except rounds.CannotAnswer as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                if outcome.sent:
+                    foi_request.refresh_from_db()
+                    done = clarification_sent_message(foi_request)
+                    self.message_user(request, done, messages.SUCCESS)
+                else:
+                    failed = f"Not sent: {outcome.message.needs_attention}"
+                    self.message_user(request, failed, messages.ERROR)
+            return redirect("admin:returns_foirequest_change", foi_request.pk)
+        return form_page(
+            self,
+            request,
+            form,
+            title=f"Answer the clarification {foi_request.force} asked for",
+            submit_label="Record our clarification",
+            original=foi_request,
+        )
+
     def send_again_view(self, request, pk):
         """A request that did not arrive (a bounce), emailed once more after staff corrected
         the force's address (README: Replies)."""
@@ -752,6 +852,9 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
                 "admin:returns_foirequest_record_response", args=[object_id]
             ),
             "send_again_url": reverse("admin:returns_foirequest_send_again", args=[object_id]),
+            "answer_clarification_url": reverse(
+                "admin:returns_foirequest_answer_clarification", args=[object_id]
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

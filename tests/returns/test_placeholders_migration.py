@@ -14,6 +14,7 @@ from tests.factories import CampaignFactory, FOIRequestFactory
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("returns.migrations.0004_placeholders")
 letters_migration = importlib.import_module("returns.migrations.0016_letters_name_chasers_sent")
+chaser_migration = importlib.import_module("returns.migrations.0018_chaser_cites_section_10")
 
 
 def convert():
@@ -37,8 +38,8 @@ def test_it_turns_the_old_default_templates_into_the_new_ones():
 
 
 def test_it_converts_the_old_defaults_by_its_rules_too():
-    # The defaults as they were then: some were reworded since (migration 0016).
-    then = {**EMAIL_TEMPLATES, **letters_migration.OLD_TEMPLATES}
+    # The defaults as they were then: some were reworded since (migrations 0016, 0020).
+    then = {**EMAIL_TEMPLATES, **letters_migration.OLD_TEMPLATES, **chaser_migration.OLD_TEMPLATES}
     for key, (subject, body) in migration.OLD_EMAIL_TEMPLATES.items():
         converted = migration.to_placeholders(subject), migration.to_placeholders(body)
         assert converted == then[key]
@@ -137,3 +138,17 @@ def test_it_leaves_text_already_written_with_placeholders():
     campaign.refresh_from_db()
     assert campaign.request_wording == "{force}: {periods}"
     assert stored("request") == EMAIL_TEMPLATES["request", "foia"]
+
+
+def test_it_cites_section_10_in_a_chaser_left_as_its_old_default_and_keeps_an_edited_one():
+    (key, regime), (subject, body) = next(iter(chaser_migration.OLD_TEMPLATES.items()))
+    EmailTemplate.objects.filter(key=key, regime=regime).update(subject=subject, body=body)
+
+    chaser_migration.forward(django_apps, None)
+
+    assert stored(key, regime) == EMAIL_TEMPLATES[key, regime]
+    assert "under section 10 of {act}" in stored(key, regime)[1]
+    edited = body.replace("as soon as possible", "within a week")
+    EmailTemplate.objects.filter(key=key, regime=regime).update(body=edited)
+    chaser_migration.forward(django_apps, None)
+    assert stored(key, regime)[1] == edited
