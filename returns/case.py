@@ -69,7 +69,7 @@ def _clock_stopped(foi_request) -> str:
     working_days = foi_request.law.reply_working_days
     return (
         f"Clock stopped{since}, awaiting our clarification: the force's {working_days} working "
-        "days start again from the day it receives it. Answer the clarification (above) to "
+        "days start again from the day it receives it. Use Answer the clarification to "
         "send or record it."
     )
 

@@ -133,7 +133,7 @@ def test_it_offers_answering_the_clarification_on_the_request_page(client, casew
     page = client.get(reverse("admin:returns_foirequest_change", args=[round_.northumbria.pk]))
 
     assert "Answer the clarification</a>" in page.text
-    assert "Answer the clarification (above) to send or record it." in page.text
+    assert "Use Answer the clarification to send or record it." in page.text
 
 
 def test_it_restarts_the_clock_when_staff_mark_our_clarification_sent_in_the_log(round_):
