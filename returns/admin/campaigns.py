@@ -798,13 +798,8 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             except rounds.CannotAnswer as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                if outcome.sent:
-                    foi_request.refresh_from_db()
-                    done = clarification_sent_message(foi_request)
-                    self.message_user(request, done, messages.SUCCESS)
-                else:
-                    failed = f"Not sent: {outcome.message.needs_attention}"
-                    self.message_user(request, failed, messages.ERROR)
+                foi_request.refresh_from_db()
+                self._report_sending(request, outcome, clarification_sent_message(foi_request))
             return redirect("admin:returns_foirequest_change", foi_request.pk)
         return form_page(
             self,
@@ -814,6 +809,15 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             submit_label="Record our clarification",
             original=foi_request,
         )
+
+    def _report_sending(self, request, outcome, done):
+        """`done` once the mail server took the email; else why it was not sent (the letter
+        stays a flagged draft in the correspondence)."""
+        if outcome.sent:
+            self.message_user(request, done, messages.SUCCESS)
+        else:
+            failed = f"Not sent: {outcome.message.needs_attention}"
+            self.message_user(request, failed, messages.ERROR)
 
     def send_again_view(self, request, pk):
         """A request that did not arrive (a bounce), emailed once more after staff corrected
@@ -828,12 +832,8 @@ class FOIRequestAdmin(SimpleHistoryAdmin):
             except rounds.CannotSendAgain as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                if outcome.sent:
-                    done = f"Sent again to {outcome.message.address}: due dates count from today."
-                    self.message_user(request, done, messages.SUCCESS)
-                else:
-                    failed = f"Not sent: {outcome.message.needs_attention}"
-                    self.message_user(request, failed, messages.ERROR)
+                done = f"Sent again to {outcome.message.address}: due dates count from today."
+                self._report_sending(request, outcome, done)
             return redirect("admin:returns_foirequest_change", foi_request.pk)
         return form_page(
             self,

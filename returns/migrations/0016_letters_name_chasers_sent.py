@@ -9,6 +9,7 @@ is frozen here; the new one comes from returns/defaults.py.
 from django.db import migrations
 
 from returns.defaults import EMAIL_TEMPLATES
+from returns.migrations._rewording import rewording
 
 _SIGNATURE = "\n\nYours faithfully,\n\nThe FOI team"
 KEY = ("commissioner_complaint", "foia")
@@ -28,7 +29,8 @@ OLD_TEMPLATES = {
     KEY: (EMAIL_TEMPLATES[KEY][0], OLD_BODY),
     ("second_chaser", "foia"): (
         _SECOND_REMINDER,
-        _SECOND_CHASER + "we will ask for an internal review of your failure to respond."
+        _SECOND_CHASER
+        + "we will ask for an internal review of your failure to respond."
         + _SIGNATURE,
     ),
     ("second_chaser", "foisa"): (
@@ -38,20 +40,7 @@ OLD_TEMPLATES = {
 }
 
 
-def _reword(apps, before, after):
-    EmailTemplate = apps.get_model("returns", "EmailTemplate")
-    for (key, regime), (subject, body) in before.items():
-        new_subject, new_body = after[key, regime]
-        rows = EmailTemplate.objects.filter(key=key, regime=regime)
-        rows.filter(subject=subject, body=body).update(subject=new_subject, body=new_body)
-
-
-def forward(apps, schema_editor):
-    _reword(apps, OLD_TEMPLATES, EMAIL_TEMPLATES)
-
-
-def backward(apps, schema_editor):
-    _reword(apps, {key: EMAIL_TEMPLATES[key] for key in OLD_TEMPLATES}, OLD_TEMPLATES)
+forward, backward = rewording(OLD_TEMPLATES)
 
 
 class Migration(migrations.Migration):
