@@ -7,9 +7,11 @@ at once, `FOIRequest.objects` asks the same questions of the database (`awaiting
 
 A state is re-derived every day from the request's own dates, never stored. A request awaits
 its response while sent (not stopped for a clarification), with a due date and no final
-response. It is overdue once today is past its effective due date (the public-interest
-extension's date, if any), and long overdue 20 of the force's working days after it; lateness
-is counted in the force's own working days (returns/deadlines.py).
+response, and not paused while a reply that may be the answer waits for staff: filed, its kind
+to confirm, or in Unmatched replies (docs/deadlines.md: Chasing paused). It is overdue once
+today is past its effective due date (the public-interest extension's date, if any), and long
+overdue 20 of the force's working days after it; lateness is counted in the force's own
+working days (returns/deadlines.py).
 
 The chasing ladder, in the force's working days from the effective due date:
 
