@@ -6,7 +6,8 @@ round has made of the reply (figures imported, verified). The state rules stay i
 this adds only the order in which the board reads them.
 
 Built from a fixed number of queries whatever the number of forces: the requests with their
-figure counts, their correspondence, and the extra non-working days (one clock per regime).
+figure counts, their correspondence, the emails waiting in Unmatched replies (which may hold a
+request's chasing) and the extra non-working days (one clock per regime).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db.models import Count, Q
 from returns import chasing, regimes, stages
 from returns.dates import en_gb
 from returns.models import Correspondence, FOIRequest, NonWorkingDay
+from returns.replies.waiting import WaitingReplies
 
 
 class BoardStage(models.TextChoices):
@@ -36,6 +38,7 @@ class BoardStage(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     INTERNAL_REVIEW = "internal_review", "In internal review"
     COMMISSIONER = "commissioner", "With the Commissioner"
+    UNMATCHED_REPLY = "unmatched_reply", "Reply in Unmatched replies"
     REPLY_TO_CONFIRM = "reply_to_confirm", "Reply to confirm"
     WITHDRAWN = "withdrawn", "Withdrawn"
     ANSWERED = "answered", "Answered"
@@ -49,6 +52,7 @@ _BY_REQUEST_STAGE = {
     stages.StageCode.CLOCK_STOPPED: BoardStage.CLARIFICATION,
     stages.StageCode.NOT_DELIVERED: BoardStage.NOT_DELIVERED,
     stages.StageCode.REPLY_TO_CONFIRM: BoardStage.REPLY_TO_CONFIRM,
+    stages.StageCode.UNMATCHED_REPLY: BoardStage.UNMATCHED_REPLY,
     stages.StageCode.NO_DUE_DATE: BoardStage.SENT,
     stages.StageCode.NOT_YET_DUE: BoardStage.DUE,
     stages.StageCode.OVERDUE: BoardStage.OVERDUE,
@@ -88,8 +92,8 @@ def board_stage(foi_request, state: stages.Stage, figures: int, verified: int) -
     """The one stage a request shows on the board, furthest along the round first."""
     if figures:
         return BoardStage.VERIFIED if verified == figures else BoardStage.IMPORTED
-    if state.code == stages.StageCode.REPLY_TO_CONFIRM:
-        return BoardStage.REPLY_TO_CONFIRM  # whatever it is in, a reply waits to be read
+    if state.code in (stages.StageCode.REPLY_TO_CONFIRM, stages.StageCode.UNMATCHED_REPLY):
+        return _BY_REQUEST_STAGE[state.code]  # whatever it is in, a reply waits to be read
     if foi_request.commissioner_complaint_on and not foi_request.commissioner_decision_on:
         return BoardStage.COMMISSIONER  # the Commissioner's case runs until decided
     review = foi_request.internal_review_requested_on
@@ -146,6 +150,8 @@ def describe(row: BoardRow) -> str:
             return f"Not delivered: a delivery failure came back on {bounced}"
         case BoardStage.REPLY_TO_CONFIRM:
             return "Reply received: confirm its kind (chasing paused)"
+        case BoardStage.UNMATCHED_REPLY:
+            return stages.StageCode.UNMATCHED_REPLY.label + " (chasing paused)"
         case BoardStage.COMMISSIONER:
             return f"With the Commissioner since {en_gb(foi_request.commissioner_complaint_on)}"
         case BoardStage.ANSWERED:
@@ -169,6 +175,8 @@ def board_rows(campaign, today: date) -> list[BoardRow]:
         .order_by("force__name", "pk")
     )
     clocks = _clocks()
+    requests = list(requests)
+    WaitingReplies.attach(requests)  # one reading of Unmatched replies for every row
     return [board_row(foi_request, today, clocks[foi_request.regime]) for foi_request in requests]
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from returns import messaging
 from returns.models import Correspondence, FOIRequest
+from returns.replies.waiting import WaitingReplies
 from returns.stages import (
     COMMISSIONER,
     INTERNAL_REVIEW,
@@ -79,9 +80,10 @@ def chase_overdue(today: date | None = None, dry_run: bool = False) -> list[Step
     """Take the step due today for every overdue request (what the daily beat task runs)."""
     today = today or timezone.localdate()
     taken, failures = [], []
+    waiting = WaitingReplies.read()  # Unmatched replies, read once for the run
     for request_id in overdue_request_ids(today):
         try:
-            taken.append(take_step(request_id, today, dry_run=dry_run))
+            taken.append(take_step(request_id, today, dry_run=dry_run, waiting=waiting))
         except NoStepToTake:
             continue
         except messaging.MessageError as error:
@@ -108,15 +110,18 @@ def take_step(
     early: bool = False,
     expected_kind: str | None = None,
     dry_run: bool = False,
+    waiting: WaitingReplies | None = None,
 ) -> StepTaken:
     """Take the step due for one request, once; `early` lets staff take the next one sooner.
 
     `expected_kind` is the step staff confirmed: if another is chosen now (a double click, or
     the daily run got there first), nothing is taken. Raises NoStepToTake (with the reason)
-    when there is no step to take, or another run holds the request.
+    when there is no step to take, or another run holds the request. `waiting`: Unmatched
+    replies as a run read them (else read now); one may hold the request (docs/deadlines.md).
     """
     with transaction.atomic(durable=not dry_run):
         foi_request = _lock(request_id)
+        foi_request.waiting_replies = waiting or WaitingReplies.read()
         step = choose_step(foi_request, today, early=early)
         if expected_kind and step.kind != expected_kind:
             raise NoStepToTake(

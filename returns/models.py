@@ -192,14 +192,19 @@ class FOIRequestQuerySet(models.QuerySet):
         """Waiting for a final response against a due date: what the chasing ladder chases.
 
         Not while a delivery failure is unresolved, nor while a received reply that may end or
-        stop the clock waits for staff to confirm its kind (returns/stages.py says the same).
+        stop the clock waits for staff: filed, to confirm its kind, or in Unmatched replies
+        (returns/stages.py says the same).
         """
-        return self.filter(
+        awaiting = self.filter(
             Q(due_date__isnull=False) | Q(extended_due_date__isnull=False),
             status__in=self.model.AWAITING_STATUSES,
             responded_on__isnull=True,
             not_delivered_on__isnull=True,
         ).exclude(Exists(Correspondence.replies_to_confirm().filter(request=OuterRef("pk"))))
+        from returns.replies.waiting import WaitingReplies  # it reads these models
+
+        held = WaitingReplies.read().q()
+        return awaiting.exclude(held) if held is not None else awaiting
 
     def not_yet_due(self, today):
         return self.awaiting_response().filter(_effective_due("gte", today))

@@ -7,9 +7,11 @@ at once, `FOIRequest.objects` asks the same questions of the database (`awaiting
 
 A state is re-derived every day from the request's own dates, never stored. A request awaits
 its response while sent (not stopped for a clarification), with a due date and no final
-response. It is overdue once today is past its effective due date (the public-interest
-extension's date, if any), and long overdue 20 of the force's working days after it; lateness
-is counted in the force's own working days (returns/deadlines.py).
+response, and not paused while a reply that may be the answer waits for staff: filed, its kind
+to confirm, or in Unmatched replies (docs/deadlines.md: Chasing paused). It is overdue once
+today is past its effective due date (the public-interest extension's date, if any), and long
+overdue 20 of the force's working days after it; lateness is counted in the force's own
+working days (returns/deadlines.py).
 
 The chasing ladder, in the force's working days from the effective due date:
 
@@ -62,6 +64,10 @@ class StageCode(models.TextChoices):
     CLOCK_STOPPED = "clarification", "Clarification requested (clock stopped)"
     NOT_DELIVERED = "not_delivered", "Not delivered (delivery failure)"
     REPLY_TO_CONFIRM = "reply_to_confirm", "Reply received: confirm its kind (chasing paused)"
+    UNMATCHED_REPLY = (
+        "unmatched_reply",
+        "A reply from the force waits in Unmatched replies: file it or set it aside",
+    )
     NO_DUE_DATE = "no_due_date", "Awaiting response, no date of receipt"
     NOT_YET_DUE = "not_yet_due", "Not yet due"
     OVERDUE = "overdue", "Overdue"
@@ -151,18 +157,22 @@ def _resting_code(foi_request) -> StageCode:
         return StageCode.NOT_DELIVERED
     if has_reply_to_confirm(foi_request):
         return StageCode.REPLY_TO_CONFIRM
+    if has_unmatched_reply(foi_request):
+        return StageCode.UNMATCHED_REPLY
     return StageCode.NO_DUE_DATE
 
 
 def is_awaiting_response(foi_request) -> bool:
     """Awaiting a final response against a due date: not paused for clarification, not
-    undelivered, and no received reply that may end or stop the clock waiting for staff."""
+    undelivered, and no received reply that may end or stop the clock waiting for staff, filed
+    under it or still in Unmatched replies."""
     return (
         foi_request.status in FOIRequest.AWAITING_STATUSES
         and not foi_request.has_final_response
         and foi_request.effective_due_date is not None
         and foi_request.not_delivered_on is None
         and not has_reply_to_confirm(foi_request)
+        and not has_unmatched_reply(foi_request)
     )
 
 
@@ -172,6 +182,26 @@ def has_reply_to_confirm(foi_request) -> bool:
     if foi_request.pk is None:
         return False
     return any(row.pauses_chasing for row in foi_request.correspondence.all())
+
+
+def has_unmatched_reply(foi_request) -> bool:
+    """An email that may be the force's answer waits in Unmatched replies (from one of the
+    force's mail domains, or quoting the request's reference, written since it was sent:
+    returns/replies/waiting.py). Read from the reading shared by a list's requests
+    (`WaitingReplies.attach`) when there is one, else afresh."""
+    if foi_request.pk is None or chased_from(foi_request) is None:
+        return False
+    # Imported here: matching, which the hold reuses, builds on messaging, which imports this.
+    from returns.replies.waiting import WaitingReplies
+
+    waiting = getattr(foi_request, "waiting_replies", None) or WaitingReplies.read()
+    return waiting.holds(foi_request)
+
+
+def chased_from(foi_request) -> date | None:
+    """The day the request was sent (else its date of receipt): an email written before it
+    cannot be its answer."""
+    return foi_request.sent_on or foi_request.received_on
 
 
 def is_overdue(foi_request, today: date) -> bool:

@@ -32,6 +32,7 @@ from returns.models import (
 )
 from returns.periods import parse_periods
 from returns.replies import attached
+from returns.replies.waiting import WaitingReplies
 from returns.uploads import validate_upload
 
 # --- Campaigns -------------------------------------------------------------------------------
@@ -876,20 +877,24 @@ def case_context(request, object_id, may_import=False):
     )
     if may_import:
         attached.mark_importable(foi_request, thread)
+    waiting = WaitingReplies.attach([foi_request])
     stage = stages.stage_of(foi_request, timezone.localdate())
+    held = stage.code == stages.StageCode.UNMATCHED_REPLY
     return {
         "stage": stage,
         "status_sentence": case.status_sentence(foi_request, stage),
         "thread": thread,
         "paused": any(row.pauses_chasing for row in thread),
+        "unmatched_replies": waiting.for_request(foi_request) if held else [],
         "kind_choices": KIND_CHOICES,
         "may_confirm": request.user.has_perm("returns.change_correspondence"),
     }
 
 
 class RequestChangeList(ChangeList):
-    """The request list: each row's stage derived once, with one clock per regime and the
-    page's correspondence (the steps taken) read in one query, not a query or two per row."""
+    """The request list: each row's stage derived once, with one clock per regime, the page's
+    correspondence (the steps taken) and Unmatched replies (which may hold a chase) each read in
+    one query, not a query or two per row."""
 
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).prefetch_related("correspondence")
@@ -897,6 +902,7 @@ class RequestChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         today, clocks = timezone.localdate(), {}
+        WaitingReplies.attach(self.result_list)  # Unmatched replies, read once for the page
         for foi_request in self.result_list:
             if foi_request.regime not in clocks:
                 clocks[foi_request.regime] = stages.Clock(foi_request.regime)

@@ -381,7 +381,7 @@ def suggestions(email_fields, limit=5) -> list[Suggestion]:
             if normalised_reference(reference) == key
         ]
         add(_requests(pk__in=same), 5, f"the force's reference {email_fields.force_reference}")
-    domain = email_fields.sender.rpartition("@")[2].lower() if "@" in email_fields.sender else ""
+    domain = sender_domain(email_fields.sender)
     forces = [force for force in Force.objects.all() if domain and force.writes_from(domain)]
     named = _forces_named(text)
     for force in forces:
@@ -393,10 +393,10 @@ def suggestions(email_fields, limit=5) -> list[Suggestion]:
         add(_requests(force=force).exclude(pk__in=_open_ids(force)), 1, f"sent to {force}")
     for force in named:
         add(_requests(force=force).open(), 3, f"names {force}")
-    written_on, years = _written_on(email_fields), periods_named(text)
+    written_on_day, years = written_on(email_fields), periods_named(text)
     for entry in scored.values():
         _weigh_years(entry, years)
-        _weigh_dates(entry, written_on)
+        _weigh_dates(entry, written_on_day)
     ranked = sorted(
         scored.values(),
         key=lambda entry: (
@@ -409,8 +409,14 @@ def suggestions(email_fields, limit=5) -> list[Suggestion]:
     return ranked[:limit]
 
 
-def _written_on(email_fields) -> date | None:
-    """The day the email was written (its Date header), else the day it came."""
+def sender_domain(address) -> str:
+    """The domain of a stored sender's address ("" when it has none)."""
+    return address.rpartition("@")[2].lower() if "@" in address else ""
+
+
+def written_on(email_fields) -> date | None:
+    """The day the email was written (its Date header), else the day it came (also what an
+    unmatched email holds the chase from: returns/replies/waiting.py)."""
     moment = getattr(email_fields, "sent_at", None) or getattr(email_fields, "received_at", None)
     return timezone.localdate(moment) if moment else None
 

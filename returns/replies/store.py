@@ -7,7 +7,8 @@ incoming correspondence at once, its kind a suggestion (returns/replies/classify
 to confirm (returns/replies/confirm.py); otherwise it waits in Unmatched replies. Filing does
 only what cannot hurt: the force's reference is noted where the request has none, and a
 delivery failure flags the request as not delivered (staff are told). What ends or stops the
-clock waits for staff; until then the request is not chased (returns/stages.py).
+clock waits for staff; until then the request is not chased (returns/stages.py), and an
+unmatched email holds the chase of the requests it may answer (returns/replies/waiting.py).
 
 The mailbox stores its messages a batch at a time (`store_all`: one transaction, a few
 queries); a batch that cannot be stored whole is stored one message at a time.

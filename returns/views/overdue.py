@@ -8,14 +8,16 @@ step goes through returns.chasing.take_step, so it is still taken once only.
 
 A request whose delivery failed (a bounce) stays on the board once past its due date, marked
 "Not delivered — check the address": its clock is not treated as running and the ladder does
-not chase it (docs/deadlines.md), so it is the one most in need of staff.
+not chase it (docs/deadlines.md), so it is the one most in need of staff. So does one held by
+an email waiting in Unmatched replies that may be its answer: not chased until staff file the
+email or set it aside (docs/deadlines.md: Chasing paused).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from returns import chasing, roles, stages
 from returns.messaging import MessageError
 from returns.models import Correspondence, FOIRequest
+from returns.replies.waiting import WaitingReplies
 from returns.views.access import require, staff_page
 
 
@@ -42,6 +45,7 @@ class BoardRow:
     can_send: bool
     needs_attention: list[str]
     not_delivered_on: date | None = None
+    unmatched_replies: list = field(default_factory=list)  # the emails holding its chase
 
     @property
     def next_label(self):
@@ -74,13 +78,16 @@ def overdue_board(request):
 
 def board(today: date) -> list[tuple]:
     """[(campaign, [BoardRow])] of the overdue requests, and of those past their due date whose
-    request was not delivered, campaigns newest first."""
-    requests = (
-        board_requests(today)
+    request was not delivered or whose chase an unmatched email holds, campaigns newest first."""
+    waiting = WaitingReplies.read()
+    requests = list(
+        board_requests(today, waiting)
         .select_related("force", "campaign")
         .prefetch_related("correspondence")
         .order_by("-campaign__created_at", "campaign_id", "force__name")
     )
+    for foi_request in requests:
+        foi_request.waiting_replies = waiting
     clocks = {}
     grouped = {}
     for foi_request in requests:
@@ -91,15 +98,21 @@ def board(today: date) -> list[tuple]:
     return list(grouped.items())
 
 
-def board_requests(today: date):
+def board_requests(today: date, waiting: WaitingReplies):
     overdue = FOIRequest.objects.overdue(today)
-    not_delivered = FOIRequest.objects.filter(
+    past_due = FOIRequest.objects.filter(
         Q(extended_due_date__lt=today) | Q(extended_due_date__isnull=True, due_date__lt=today),
         status__in=FOIRequest.AWAITING_STATUSES,
         responded_on__isnull=True,
-        not_delivered_on__isnull=False,
     )
-    return FOIRequest.objects.filter(Q(pk__in=overdue.values("pk")) | Q(pk__in=not_delivered))
+    not_delivered = past_due.filter(not_delivered_on__isnull=False)
+    shown = Q(pk__in=overdue.values("pk")) | Q(pk__in=not_delivered)
+    held = waiting.q()
+    if held is not None:
+        replies_to_confirm = Correspondence.replies_to_confirm().filter(request=OuterRef("pk"))
+        held_past_due = past_due.filter(held, not_delivered_on__isnull=True)
+        shown |= Q(pk__in=held_past_due.exclude(Exists(replies_to_confirm)))
+    return FOIRequest.objects.filter(shown)
 
 
 def board_row(foi_request, today, clock) -> BoardRow:
@@ -121,6 +134,10 @@ def board_row(foi_request, today, clock) -> BoardRow:
         # Not chased while the bounce stands (no next step): its days since the due date.
         row.days_late = clock.between(stage.due, today)
         row.not_delivered_on = foi_request.not_delivered_on
+    elif stage.code == stages.StageCode.UNMATCHED_REPLY:
+        # Not chased while the email may be its answer: its days since the due date.
+        row.days_late = clock.between(stage.due, today)
+        row.unmatched_replies = foi_request.waiting_replies.for_request(foi_request)
     return row
 
 
