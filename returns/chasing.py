@@ -5,13 +5,15 @@ them. A request's `commissioner` step drafts the complaint (FOIA s.50) or applic
 s.47) for staff to file (never emailed to the Commissioner) and tells the force by email.
 
 Once-only: each step is one Correspondence row of its kind, which a partial unique constraint
-allows once per request. A run takes the request's row lock (skipping requests another run
-holds), re-reads what was already taken, claims the step by inserting its row, and commits;
-only then is the email sent (see returns.messaging: a step is never emailed twice, and one
-whose email did not go through stays a flagged draft). Steps already taken, or recorded by staff
-(an internal review asked for, a complaint filed), are never repeated. When several steps fell
-due while the task did not run, only the most advanced is taken; the skipped lower ones are not
-logged, so the correspondence shows only what the force was really sent.
+allows once for each date of receipt of the request (a request sent again after a delivery
+failure is chased afresh; the earlier steps stay in the correspondence). A run takes the
+request's row lock (skipping requests another run holds), re-reads what was already taken,
+claims the step by inserting its row, and commits; only then is the email sent (see
+returns.messaging: a step is never emailed twice, and one whose email did not go through stays
+a flagged draft). Steps already taken, or recorded by staff (an internal review asked for, a
+complaint filed), are never repeated. When several steps fell due while the task did not run,
+only the most advanced is taken; the skipped lower ones are not logged, so the correspondence
+shows only what the force was really sent.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from returns.models import Correspondence, FOIRequest
 from returns.stages import (
     COMMISSIONER,
     INTERNAL_REVIEW,
+    LADDER,
     Clock,
     Step,
     is_overdue,
@@ -213,6 +216,8 @@ def _step_context(foi_request, kind, today, clock):
 
 
 def _draft(foi_request, template_key, kind, today, user, context, **options):
+    if kind in LADDER:
+        options["chases_receipt_of"] = foi_request.received_on
     return messaging.draft(
         foi_request, template_key, kind, today, user=user, extra_context=context, **options
     )

@@ -225,7 +225,8 @@ class CannotSendAgain(ValueError):
 def send_again(request_id, on_date, user=None) -> Outcome:
     """Email a request that did not arrive (a delivery failure) once more, as a new message to
     the force's FOI address as it is now. Once the mail server takes it, the request counts as
-    sent and received that day (its due date follows) and the failure is cleared; if it did not
+    sent and received that day (its due date follows, and the chase ladder starts again from the
+    first chaser: docs/deadlines.md) and the failure is cleared; if it did not
     go, a flagged draft stays, as for a first send, and the failure stands."""
     with transaction.atomic():
         foi_request = _locked_request(request_id)
