@@ -17,7 +17,7 @@ The chasing ladder, in the force's working days from the effective due date:
 2. `second_chaser` 10 working days after it;
 3. `internal_review` 20 working days after it (long overdue): FOIA Code of Practice (s.45)
    review, or a requirement for review under FOISA s.20; the request records the day it was
-   asked for;
+   asked for once the letter has gone (returns/chasing.py);
 4. `commissioner` on the first working day after the review's own deadline (the regime's review
    working days after it was asked for, returns/regimes.py: 20 under FOISA s.21(1) and the s.45
    Code's expectation under FOIA), while the review is unanswered. Only a review really asked
