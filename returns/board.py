@@ -99,6 +99,7 @@ def board_stage(foi_request, state: stages.Stage, figures: int, verified: int) -
     review = foi_request.internal_review_requested_on
     if (
         review
+        and stages.after_receipt(foi_request, review)  # not one before the request was resent
         and not foi_request.internal_review_responded_on
         and not _answered_since(foi_request, review)
     ):

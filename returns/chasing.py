@@ -5,13 +5,20 @@ them. A request's `commissioner` step drafts the complaint (FOIA s.50) or applic
 s.47) for staff to file (never emailed to the Commissioner) and tells the force by email.
 
 Once-only: each step is one Correspondence row of its kind, which a partial unique constraint
-allows once per request. A run takes the request's row lock (skipping requests another run
-holds), re-reads what was already taken, claims the step by inserting its row, and commits;
-only then is the email sent (see returns.messaging: a step is never emailed twice, and one
-whose email did not go through stays a flagged draft). Steps already taken, or recorded by staff
-(an internal review asked for, a complaint filed), are never repeated. When several steps fell
-due while the task did not run, only the most advanced is taken; the skipped lower ones are not
-logged, so the correspondence shows only what the force was really sent.
+allows once for each date of receipt of the request (a request sent again after a delivery
+failure is chased afresh; the earlier steps stay in the correspondence). A run takes the
+request's row lock (skipping requests another run holds), re-reads what was already taken,
+claims the step by inserting its row, and commits; only then is the email sent (see
+returns.messaging: a step is never emailed twice, and one whose email did not go through stays
+a flagged draft). Steps already taken, or recorded by staff (an internal review asked for, a
+complaint filed), are never repeated. When several steps fell due while the task did not run,
+only the most advanced is taken; the skipped lower ones are not logged, so the correspondence
+shows only what the force was really sent.
+
+The request records an internal review asked for, or a complaint filed, only once its letter
+has really gone (`record_letter_sent`): emailed by the mail server, or a flagged draft that
+staff sent themselves and marked sent (returns/rounds.py), on the letter's date. A draft alone
+is not a review the force was asked for: no review deadline, board stage or history follows it.
 """
 
 from __future__ import annotations
@@ -28,8 +35,10 @@ from returns.replies.waiting import WaitingReplies
 from returns.stages import (
     COMMISSIONER,
     INTERNAL_REVIEW,
+    LADDER,
     Clock,
     Step,
+    after_receipt,
     is_overdue,
     pending_steps,
     review_asked_on,
@@ -134,6 +143,9 @@ def take_step(
         messages = _claim(foi_request, step.kind, today, user)
     # Committed: the step is ours alone, so its email can go.
     sent = [messaging.deliver(message) for message in messages]
+    for message, went in zip(messages, sent, strict=True):
+        if went:
+            record_letter_sent(message, user=user)
     to = messages[-1].address or None
     return StepTaken(force.name, foi_request.pk, step.kind, to, any(sent))
 
@@ -176,8 +188,6 @@ def _claim(foi_request, kind, today, user) -> list[Correspondence]:
     clock = Clock(foi_request.regime)
     try:
         with transaction.atomic():
-            if kind == INTERNAL_REVIEW:
-                _record_review_asked(foi_request, today, user)
             return _draft_step(foi_request, kind, today, user, clock)
     except IntegrityError:
         raise NoStepToTake(f"{foi_request.force}: this step was already taken.") from None
@@ -218,17 +228,55 @@ def _step_context(foi_request, kind, today, clock):
 
 
 def _draft(foi_request, template_key, kind, today, user, context, **options):
+    if kind in LADDER:
+        options["chases_receipt_of"] = foi_request.received_on
     return messaging.draft(
         foi_request, template_key, kind, today, user=user, extra_context=context, **options
     )
 
 
-def _record_review_asked(foi_request, today, user):
-    foi_request.internal_review_requested_on = today
-    foi_request._change_reason = "Internal review asked for by the chasing ladder"
-    if user is not None:
-        foi_request._history_user = user
-    foi_request.save()
+# --- Recording a letter that has gone -------------------------------------------------------
+
+# The request's field each ladder letter records once it has gone, and the history's words.
+RECORDED_WHEN_SENT = {
+    INTERNAL_REVIEW: ("internal_review_requested_on", "Internal review asked for"),
+    COMMISSIONER: ("commissioner_complaint_on", "Complaint to the Commissioner filed"),
+}
+
+
+def record_letter_sent(message, *, user=None, by_hand=False) -> FOIRequest | None:
+    """A request for internal review or a complaint that has really gone (the mail server took
+    it, or staff sent it and marked it sent: `by_hand`) recorded on its request, on the
+    letter's date; unless the request already records one since its date of receipt (staff's
+    own date stands), or the letter predates that (it chased an earlier delivery).
+
+    The request when recorded, else None."""
+    recorded = RECORDED_WHEN_SENT.get(message.kind)
+    sent = (
+        message.direction == Correspondence.Direction.OUT
+        and message.state == Correspondence.State.SENT
+    )
+    if recorded is None or not sent:
+        return None
+    field, what = recorded
+    with transaction.atomic():
+        foi_request = (
+            FOIRequest.objects.select_for_update(of=("self",))
+            .select_related("force")
+            .get(pk=message.request_id)
+        )
+        already = getattr(foi_request, field)
+        if not after_receipt(foi_request, message.date) or (
+            already and after_receipt(foi_request, already)
+        ):
+            return None
+        setattr(foi_request, field, message.date)
+        how = ": its letter marked sent by hand" if by_hand else " by the chasing ladder"
+        foi_request._change_reason = what + how
+        if user is not None:
+            foi_request._history_user = user
+        foi_request.save()
+    return foi_request
 
 
 def preview_step(foi_request, today: date) -> tuple[Step, str | None, str, str] | None:

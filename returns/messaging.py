@@ -59,11 +59,13 @@ def draft(
     attachment=None,
     address: str | None = None,
     needs_attention: str | None = None,
+    chases_receipt_of: date | None = None,
 ) -> Correspondence:
     """Log the rendered message as an outgoing draft; `deliver` sends it.
 
     `address` defaults to the force's FOI email; `needs_attention` to why staff must act, if
-    they must (no address, or not yet confirmed sent).
+    they must (no address, or not yet confirmed sent); `chases_receipt_of`, for a chase step,
+    the date of receipt it chases (returns/chasing.py).
     """
     subject, body = render(template_key, foi_request, on_date=on_date, **(extra_context or {}))
     force = foi_request.force
@@ -84,6 +86,7 @@ def draft(
         body=body,
         message_id=new_message_id(),
         needs_attention=needs_attention[:200],
+        chases_receipt_of=chases_receipt_of,
         created_by=user,
     )
     if attachment is not None:

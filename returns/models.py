@@ -454,7 +454,7 @@ class FOIRequest(models.Model):
 
 
 # The chase ladder's steps, lowest first (returns/chasing.py walks it; see docs/deadlines.md):
-# Correspondence kinds of which a request has one row at most.
+# Correspondence kinds the ladder takes once for each date of receipt of the request.
 CHASE_KINDS = ["chaser", "second_chaser", "internal_review", "commissioner"]
 
 
@@ -507,6 +507,15 @@ class Correspondence(models.Model):
     needs_attention = models.CharField(
         max_length=200, blank=True, help_text="Why staff must act on this by hand, if they must."
     )
+    # A chase step the ladder took: the request's date of receipt it chased. A request sent
+    # again after a delivery failure has a new one, and is chased afresh (docs/deadlines.md).
+    chases_receipt_of = models.DateField(
+        "chases the request received on",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="For a chase step taken by the ladder: the date of receipt it chased.",
+    )
     # A received email's kind is suggested by returns/replies/classify.py and confirmed (or
     # changed) by staff; until then a suggested final response or refusal pauses the chasing.
     kind_confirmed = models.BooleanField(
@@ -534,11 +543,12 @@ class Correspondence(models.Model):
         ordering = ["date", "created_at"]
         verbose_name_plural = "correspondence"
         constraints = [
-            # Each chase step is taken once, whatever re-runs or concurrent runs happen.
+            # Each chase step is taken once for each date of receipt, whatever re-runs or
+            # concurrent runs happen (rows logged by hand have none, and are not held by it).
             models.UniqueConstraint(
-                fields=["request", "kind"],
+                fields=["request", "kind", "chases_receipt_of"],
                 condition=Q(kind__in=CHASE_KINDS),
-                name="one_chase_step_of_each_kind",
+                name="one_chase_step_of_each_kind_per_receipt",
             )
         ]
 

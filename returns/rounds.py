@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forces.models import Force
-from returns import messaging
+from returns import chasing, messaging
 from returns.defaults import REQUEST_WORDING
 from returns.models import Campaign, Correspondence, FOIRequest, SendRun
 from returns.periods import normalise_period, parse_periods
@@ -225,7 +225,8 @@ class CannotSendAgain(ValueError):
 def send_again(request_id, on_date, user=None) -> Outcome:
     """Email a request that did not arrive (a delivery failure) once more, as a new message to
     the force's FOI address as it is now. Once the mail server takes it, the request counts as
-    sent and received that day (its due date follows) and the failure is cleared; if it did not
+    sent and received that day (its due date follows, and the chase ladder starts again from the
+    first chaser: docs/deadlines.md) and the failure is cleared; if it did not
     go, a flagged draft stays, as for a first send, and the failure stands."""
     with transaction.atomic():
         foi_request = _locked_request(request_id)
@@ -314,13 +315,17 @@ def record_sent_by_hand(message) -> FOIRequest | None:
     """A request message that staff sent themselves and marked sent (a flagged draft, or one whose
     sending was not confirmed): its request, still not sent, is recorded as sent and received on
     the message's date, as `send_requests` records one, so its due date and chasing follow. Our
-    answer to a clarification question, marked sent, restarts the clock from its date.
+    answer to a clarification question, marked sent, restarts the clock from its date. The
+    chase ladder's request for internal review (or the complaint to the Commissioner), marked
+    sent, is recorded as asked for (filed) on its date (`chasing.record_letter_sent`).
 
     The request (dates editable on its page) when recorded; None when there was nothing to do."""
     sent = (
         message.direction == Correspondence.Direction.OUT
         and message.state == Correspondence.State.SENT
     )
+    if sent and message.kind in chasing.RECORDED_WHEN_SENT:
+        return chasing.record_letter_sent(message, by_hand=True)
     if sent and message.kind == Correspondence.Kind.CLARIFICATION:
         # Our answer to the force's question, sent by hand: the clock runs again from it.
         return _record_clarification_received(_locked_request(message.request_id), message.date)

@@ -19,7 +19,7 @@ The chasing ladder, in the force's working days from the effective due date:
 2. `second_chaser` 10 working days after it;
 3. `internal_review` 20 working days after it (long overdue): FOIA Code of Practice (s.45)
    review, or a requirement for review under FOISA s.20; the request records the day it was
-   asked for;
+   asked for once the letter has gone (returns/chasing.py);
 4. `commissioner` on the first working day after the review's own deadline (the regime's review
    working days after it was asked for, returns/regimes.py: 20 under FOISA s.21(1) and the s.45
    Code's expectation under FOIA), while the review is unanswered. Only a review really asked
@@ -27,9 +27,10 @@ The chasing ladder, in the force's working days from the effective due date:
    recorded), so until then the complaint is not on the ladder at all: the Commissioner expects
    the force's review to come first (FOIA s.50(2)(a), FOISA s.47(1) after s.20).
 
-Steps already taken, or recorded by staff (an internal review asked for, a complaint filed),
-are never due again; an answered review leaves what follows to staff. Taking a step (once
-only, by email) is returns/chasing.py.
+Steps already taken since the request's date of receipt, or recorded by staff (an internal
+review asked for, a complaint filed), are never due again; a request sent again after a
+delivery failure has a new date of receipt, so is chased afresh. An answered review leaves what
+follows to staff. Taking a step (once per date of receipt, by email) is returns/chasing.py.
 """
 
 from __future__ import annotations
@@ -239,10 +240,11 @@ def review_asked_on(foi_request) -> date | None:
     """The day an internal review was really asked for, else None (a review never asked for
     has no deadline): the day the ladder's request for review was sent (a draft, or one not
     confirmed sent, does not count until staff mark it sent), or else the day staff recorded
-    asking for one themselves."""
-    logged = [row for row in foi_request.correspondence.all() if row.kind == INTERNAL_REVIEW]
+    asking for one themselves; either after the request's date of receipt."""
+    logged = [row for row in _steps_logged(foi_request) if row.kind == INTERNAL_REVIEW]
     if not logged:
-        return foi_request.internal_review_requested_on
+        recorded = foi_request.internal_review_requested_on
+        return recorded if recorded and after_receipt(foi_request, recorded) else None
     return min((row.date for row in logged if row.state == Correspondence.State.SENT), default=None)
 
 
@@ -250,9 +252,26 @@ def chasers_sent(foi_request) -> list[date]:
     """The days the chasers were sent (drafts and unconfirmed ones left out), earliest first."""
     return sorted(
         row.date
-        for row in foi_request.correspondence.all()
+        for row in _steps_logged(foi_request)
         if row.kind in (CHASER, SECOND_CHASER) and row.state == Correspondence.State.SENT
     )
+
+
+def after_receipt(foi_request, day: date) -> bool:
+    """`day` is after the request's date of receipt (or it has none). Chase steps, reviews and
+    complaints dated on or before it chased a delivery that never arrived: the request was
+    sent again since, and the ladder starts afresh (docs/deadlines.md: The chase ladder)."""
+    received_on = foi_request.received_on
+    return received_on is None or day > received_on
+
+
+def _steps_logged(foi_request) -> list:
+    """The chase steps in the correspondence that chase the request as it was last received."""
+    return [
+        row
+        for row in foi_request.correspondence.all()
+        if row.kind in LADDER and after_receipt(foi_request, row.date)
+    ]
 
 
 def review_deadline(review_asked_on: date, clock: Clock) -> date:
@@ -260,12 +279,14 @@ def review_deadline(review_asked_on: date, clock: Clock) -> date:
 
 
 def steps_taken(foi_request) -> set[str]:
-    """Chase kinds already logged, or done by staff by hand (recorded on the request)."""
-    taken = {row.kind for row in foi_request.correspondence.all() if row.kind in LADDER}
-    if foi_request.internal_review_requested_on:
-        taken.add(INTERNAL_REVIEW)
-    if foi_request.commissioner_complaint_on:
-        taken.add(COMMISSIONER)
+    """Chase kinds already logged, or done by staff by hand (recorded on the request), since
+    the request's date of receipt."""
+    taken = {row.kind for row in _steps_logged(foi_request)}
+    recorded = {
+        INTERNAL_REVIEW: foi_request.internal_review_requested_on,
+        COMMISSIONER: foi_request.commissioner_complaint_on,
+    }
+    taken |= {kind for kind, day in recorded.items() if day and after_receipt(foi_request, day)}
     return taken
 
 

@@ -411,12 +411,28 @@ class CorrespondenceForm(forms.ModelForm):
 
 
 def record_hand_sent(request, message):
-    """A request's message marked sent by hand: its request is recorded as sent and received."""
+    """A message marked sent by hand: what it did is recorded on its request (sent and received,
+    our clarification received, an internal review asked for, a complaint filed)."""
     foi_request = rounds.record_sent_by_hand(message)
     if foi_request is None or request is None:
         return
     if message.kind == Correspondence.Kind.CLARIFICATION:
         messages.success(request, clarification_sent_message(foi_request))
+    elif message.kind == Correspondence.Kind.INTERNAL_REVIEW:
+        messages.success(
+            request,
+            f"{foi_request.force}: the internal review is recorded as asked for on "
+            f"{en_gb(foi_request.internal_review_requested_on)}, due "
+            f"{en_gb(foi_request.internal_review_due_date)} (the date can be changed on the "
+            "request).",
+        )
+    elif message.kind == Correspondence.Kind.COMMISSIONER:
+        messages.success(
+            request,
+            f"{foi_request.force}: the complaint to {foi_request.law.commissioner.name} is "
+            f"recorded as filed on {en_gb(foi_request.commissioner_complaint_on)} (add the "
+            "Commissioner's reference on the request).",
+        )
     else:
         messages.success(
             request,
