@@ -107,9 +107,19 @@ def board_stage(foi_request, state: stages.Stage, figures: int, verified: int) -
     stage = _BY_REQUEST_STAGE[state.code]
     if stage == BoardStage.NOT_SENT and _draft_to_send_by_hand(foi_request):
         return BoardStage.DRAFT
-    if stage in (BoardStage.SENT, BoardStage.DUE) and foi_request.reference:
-        return BoardStage.ACKNOWLEDGED  # the force has given its own reference
+    if stage in (BoardStage.SENT, BoardStage.DUE) and _acknowledged(foi_request):
+        return BoardStage.ACKNOWLEDGED
     return stage
+
+
+def _acknowledged(foi_request) -> bool:
+    """The force has given its own reference, or acknowledged the request without one (a
+    standing acknowledgement from its FOI in-box)."""
+    return bool(foi_request.reference) or any(
+        letter.direction == Correspondence.Direction.IN
+        and letter.kind == Correspondence.Kind.ACKNOWLEDGEMENT
+        for letter in foi_request.correspondence.all()
+    )
 
 
 def _answered_since(foi_request, day) -> bool:

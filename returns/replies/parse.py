@@ -215,7 +215,7 @@ def _addresses_in(value) -> tuple[str, ...]:
 
 
 def _read_headers(message, parsed):
-    parsed.sender_name, parsed.sender = _parseaddr(header(message, "From"))
+    parsed.sender_name, parsed.sender = _person(header(message, "From"))
     parsed.sender = parsed.sender.lower()
     parsed.recipients = addresses(message, *ADDRESS_HEADERS)
     parsed.subject = header(message, "Subject")[:300]
@@ -238,7 +238,16 @@ def _read_headers(message, parsed):
     parsed.report_type = (message.get_param("report-type") or "").lower()
 
 
-_parseaddr = lru_cache(maxsize=4096)(parseaddr)  # one force writes from one address
+@lru_cache(maxsize=4096)  # one force writes from one address
+def _person(value) -> tuple[str, str]:
+    """(name, address) of a From value. "Smith, Jane <jane.smith@dorset.police.uk>", the comma
+    unquoted as Outlook writes a forwarded message's From line (and some servers a header), is
+    one person, whom parseaddr reads as "Smith"."""
+    name, address = parseaddr(value)
+    if "@" in address:
+        return name, address
+    found = [address for _, address in getaddresses([value]) if "@" in address]
+    return (value.partition("<")[0].strip(' "'), found[-1]) if found else (name, address)
 
 
 def sent_at(message) -> datetime | None:
@@ -262,6 +271,14 @@ def sent_at(message) -> datetime | None:
 # --- Body and attachments ---------------------------------------------------------------------
 
 
+# S/MIME (RFC 8551) and OpenPGP (RFC 3156) signature parts of a multipart/signed email.
+SIGNATURES = {
+    "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+    "application/pgp-signature",
+}
+
+
 def _read_parts(message, parsed):
     plain, html = [], []
     for part in _walk(message):
@@ -278,6 +295,8 @@ def _read_parts(message, parsed):
         if content_type == "message/delivery-status":
             plain.append(_delivery_status(part))
             continue
+        if content_type in SIGNATURES:
+            continue  # a signed email's signature (smime.p7s), not a document: the raw keeps it
         if disposition == "attachment" or filename:
             parsed.attachments.append(Attachment(filename or "", content_type, _bytes(part)))
         elif content_type == "text/plain":
@@ -364,7 +383,7 @@ def _embedded(part) -> Original:
     return Original(
         message_id=(MESSAGE_ID.findall(header(inner, "Message-ID")) or [""])[0],
         subject=header(inner, "Subject"),
-        sender=parseaddr(header(inner, "From"))[1].lower(),
+        sender=_person(header(inner, "From"))[1].lower(),
         addresses=addresses(inner, "To", "Cc", "Reply-To", "From"),
     )
 
@@ -407,7 +426,7 @@ def forwarded_original(body: str, subject: str = "") -> Original | None:
         if name == "subject" and not original.subject:
             original.subject = value[:300]
         elif name == "from" and not original.sender:
-            original.sender = parseaddr(value.replace("[mailto:", "<").replace("]", ">"))[1].lower()
+            original.sender = _person(value.replace("[mailto:", "<").replace("]", ">"))[1].lower()
         else:
             original.addresses += [a.lower() for _, a in getaddresses([value]) if "@" in a]
     return original if (original.sender or original.subject) else None

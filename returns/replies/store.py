@@ -315,9 +315,12 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
         force_reference=verdict.force_reference,
         problem=" ".join(email.problems)[:300],
     )
-    refused = [f"{item.name}: {item.refused}" for item in item.attachments if item.refused]
+    refused = [item.refused for item in item.attachments if item.refused]  # each names its file
     if refused:
-        message.problem = " ".join([message.problem, "Attachments refused:", *refused])[:300]
+        message.problem = " ".join(
+            filter(None, [message.problem, "Attachments refused:", *refused])
+        )
+        message.problem = message.problem[:300]
     files = _kept_files(item, message)
     attachments = [
         EmailAttachment(

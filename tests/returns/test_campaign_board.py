@@ -479,3 +479,19 @@ def test_it_fits_the_board_of_a_full_round_in_1400_pixels(live_server, browser, 
         "return document.getElementById('campaign-board').getBoundingClientRect().right"
     )
     assert board_right <= browser.execute_script("return document.documentElement.clientWidth")
+
+
+def test_it_shows_as_acknowledged_a_force_that_acknowledged_without_a_reference():
+    campaign = CampaignFactory()
+    foi_request = due(campaign, Force.objects.get(name="Merseyside Police"), TODAY)
+    Correspondence.objects.create(
+        request=foi_request,
+        direction=Correspondence.Direction.IN,
+        kind=Correspondence.Kind.ACKNOWLEDGEMENT,
+        date=TODAY,
+        kind_confirmed=False,
+    )
+
+    (row,) = board.board_rows(campaign, TODAY)
+
+    assert (row.stage, row.summary) == (BoardStage.ACKNOWLEDGED, "Acknowledged, due on 31 Mar 2026")

@@ -83,6 +83,45 @@ def test_it_refuses_hostile_attachments_and_keeps_them_in_the_raw_message(round_
     assert message.correspondence.needs_attention
 
 
+def signed_reply(durham, signature_type):
+    boundary, inner = "signed-1", "mixed-1"
+    return (
+        f"From: FOI <foi@durham.police.uk>\r\nTo: foi+{durham.reply_token}@charity.example\r\n"
+        f"Subject: Your request\r\nMessage-ID: <signed-{signature_type[-13:]}@durham>\r\n"
+        f'MIME-Version: 1.0\r\nContent-Type: multipart/signed; boundary="{boundary}"; '
+        f'protocol="{signature_type}"; micalg=sha-256\r\n\r\n'
+        f'--{boundary}\r\nContent-Type: multipart/mixed; boundary="{inner}"\r\n\r\n'
+        f"--{inner}\r\nContent-Type: text/plain\r\n\r\nPlease find attached our response.\r\n"
+        f"--{inner}\r\nContent-Type: text/csv\r\n"
+        f'Content-Disposition: attachment; filename="figures.csv"\r\n\r\nyear,count\r\n'
+        f"--{inner}--\r\n"
+        f"--{boundary}\r\nContent-Type: {signature_type}; name=smime.p7s\r\n"
+        f'Content-Disposition: attachment; filename="smime.p7s"\r\n'
+        f"Content-Transfer-Encoding: base64\r\n\r\nMIIFAA==\r\n--{boundary}--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "signature_type", ["application/pkcs7-signature", "application/x-pkcs7-signature"]
+)
+def test_it_does_not_take_a_signed_emails_signature_for_a_refused_attachment(
+    round_, signature_type
+):
+    message = ingest(signed_reply(round_.durham, signature_type), "mailbox").message
+
+    assert [item.name for item in message.attachments.all()] == ["figures.csv"]
+    assert message.problem == ""
+    assert message.correspondence.needs_attention == ""
+    assert b"smime.p7s" in message.raw.read()
+
+
+def test_it_names_each_refused_attachment_once(round_):
+    message = take("24_hostile_attachment_names.eml", round_).message
+
+    assert message.problem.startswith("Attachments refused: ")
+    assert "passwd: passwd" not in message.problem
+
+
 def test_it_keeps_only_the_headers_of_a_message_over_the_size_limit(round_, settings):
     settings.INBOUND_MAX_MESSAGE_BYTES = 5000
     raw = raw_email("12_response_xlsx.eml", round_)

@@ -333,3 +333,32 @@ def test_it_shows_an_email_filed_meanwhile_instead_of_calling_it_deleted(
         )
         assert f"no longer unmatched: it was {said}" in page.text
         assert "Perhaps it was deleted" not in page.text
+
+
+@pytest.mark.django_db
+def test_it_reads_a_surname_first_sender_written_without_quotes():
+    dorset = FOIRequestFactory(force=force("Dorset Police"))
+    raw = email("Smith, Jane <jane.smith@dorset.police.uk>", "Your request", "Please clarify.")
+
+    message = ingest(raw, "file").message
+
+    assert (message.sender, message.request, message.matched_by) == (
+        "jane.smith@dorset.police.uk",
+        dorset,
+        "domain",
+    )
+
+
+@pytest.mark.django_db
+def test_it_matches_a_forward_whose_quoted_from_line_is_surname_first():
+    met = FOIRequestFactory(force=force("Metropolitan Police Service"))
+    raw = (REAL / "29_forwarded_met_refusal_outlook_no_our_reference.eml").read_bytes()
+    for placeholder in (b"%%OUR_REF%%", b"%%TOKEN%%", b"%%OUR_ID%%"):
+        raw = raw.replace(placeholder, b"")
+    raw = raw.replace(
+        b"From: IRU - FOI <foi@met.police.uk>", b"From: Smith, Jane <foi@met.police.uk>"
+    )
+
+    message = ingest(raw, "upload").message
+
+    assert (message.request, message.matched_by) == (met, "domain")
