@@ -609,7 +609,9 @@ class InboundMessage(models.Model):
     recipients = models.TextField(blank=True)
     subject = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True, help_text="The message's Date header.")
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(
+        default=timezone.now, help_text="When it reached the mailbox (the mail server's time)."
+    )
     body = models.TextField(blank=True, help_text="As plain text (HTML converted, never shown).")
     request = models.ForeignKey(
         FOIRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"

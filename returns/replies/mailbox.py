@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import imaplib
 import logging
+import re
 import socket
 import ssl
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -112,12 +114,16 @@ def fetch_replies(limit: int | None = None, progress=None) -> FetchReport:
 def _take_in(mailbox, uids, report, progress):
     """Read the messages `uids` one by one, and store them a batch at a time."""
     directory = match.Directory()
+    arrivals = arrival_times(mailbox, uids)
     batch, batch_bytes = [], 0  # (uid, Incoming): read, to be stored together
     for done, item in enumerate(mailbox.fetch(uid_list=uids, mark_seen=False, bulk=BULK), 1):
         if progress:
             progress(done - 1, len(uids))
         try:
-            batch.append((item.uid, ingest(item.raw, "mailbox", deferred=True)))
+            arrived_at = arrivals.get(item.uid)
+            batch.append(
+                (item.uid, ingest(item.raw, "mailbox", deferred=True, arrived_at=arrived_at))
+            )
         except UNREACHABLE:
             raise
         except Exception as error:  # left unread, for the next run; the rest go on
@@ -129,6 +135,38 @@ def _take_in(mailbox, uids, report, progress):
             batch, batch_bytes = [], 0
     if batch:
         _store(mailbox, batch, directory, report)
+
+
+# One message's INTERNALDATE in a FETCH response (RFC 3501 6.4.5, 7.4.2), with its UID.
+_UID = re.compile(rb"\bUID (\d+)")
+_INTERNALDATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
+
+
+def arrival_times(mailbox, uids) -> dict[str, datetime]:
+    """{uid: when the message reached the mailbox}: its INTERNALDATE, the mail server's own
+    clock (a sender's Date header may be wrong), asked for all `uids` in a few commands."""
+    arrivals = {}
+    for start in range(0, len(uids), 1000):
+        status, lines = mailbox.client.uid("FETCH", ",".join(uids[start : start + 1000]),
+                                           "(INTERNALDATE)")  # fmt: skip
+        if status != "OK":
+            raise imaplib.IMAP4.error("The server would not say when the messages arrived.")
+        for line in lines:
+            if not isinstance(line, bytes):
+                continue
+            uid, date = _UID.search(line), _INTERNALDATE.search(line)
+            moment = _internal_date(date.group(1)) if date else None
+            if uid and moment:
+                arrivals[uid.group(1).decode()] = moment
+    return arrivals
+
+
+def _internal_date(value: bytes) -> datetime | None:
+    """An INTERNALDATE ("28-Nov-2026 07:30:00 +0000", RFC 3501), or None in another form."""
+    try:
+        return datetime.strptime(value.decode().strip(), "%d-%b-%Y %H:%M:%S %z")
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def _store(mailbox, batch, directory, report):

@@ -326,16 +326,20 @@ def _by_domain(email, directory):
     if len(forces) != 1 or _names_only_other_forces(email, forces[0], directory):
         return None
     request = directory.only_open_request(forces[0])
-    if request is not None and _written_before_sent(email, request):
+    if request is not None and _came_before_sent(email, request):
         return None  # it answers something else: staff choose from Unmatched replies
     return request
 
 
-def _written_before_sent(email, request) -> bool:
-    """Whether the email's Date is a day before the request was sent (so it cannot answer it)."""
-    if email.date is None or request.sent_on is None:
+def _came_before_sent(email, request) -> bool:
+    """Whether the email reached our mailbox a day before the request was sent, so cannot
+    answer it (an old email left unread in the mailbox when it was first set up). The mail
+    server's arrival time decides; a file has none, and its Date header decides instead (a
+    sender's clock may be wrong: returns/replies/store.py, doubtful_date)."""
+    moment = email.arrived_at or email.date
+    if moment is None or request.sent_on is None:
         return False
-    return timezone.localdate(email.date) < request.sent_on
+    return timezone.localdate(moment) < request.sent_on
 
 
 def _names_only_other_forces(email, force, directory) -> bool:

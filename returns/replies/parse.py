@@ -83,6 +83,9 @@ class ParsedEmail:
     original: Original | None = None
     problems: list[str] = field(default_factory=list)
     headers_only: bool = False
+    # When it reached the charity's mailbox (IMAP INTERNALDATE, the mail server's own clock):
+    # given by the mailbox, not read from the message; None for a file.
+    arrived_at: datetime | None = None
 
     @property
     def is_delivery_report(self):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -101,13 +102,15 @@ def ingest(
     user=None,
     directory: match.Directory | None = None,
     deferred: bool = False,
+    arrived_at: datetime | None = None,
 ) -> Ingested | Incoming:
     """Store, match, classify and (if certain) file one raw email; never stores it twice.
 
     With `deferred`, the email is only read and judged: the Incoming returned is stored, with
-    others, by `store_all` (what the mailbox does, a batch at a time).
+    others, by `store_all` (what the mailbox does, a batch at a time). `arrived_at`: when it
+    reached the mailbox (the mail server's time), else it counts as arriving now.
     """
-    incoming = read(raw)
+    incoming = read(raw, arrived_at)
     if deferred:
         return incoming
     result = store_all([incoming], source, user=user, directory=directory)[0]
@@ -116,10 +119,11 @@ def ingest(
     return result
 
 
-def read(raw: bytes) -> Incoming:
+def read(raw: bytes, arrived_at: datetime | None = None) -> Incoming:
     """Parse and classify `raw`, and check its attachments (no database, nothing stored)."""
     too_large = len(raw) > settings.INBOUND_MAX_MESSAGE_BYTES
     email = parse(raw, headers_only=too_large)
+    email.arrived_at = arrived_at
     size = len(raw)
     if too_large:
         email.problems.append(
@@ -303,6 +307,7 @@ def _rows(item: Incoming, source, found: match.Match, user) -> _Rows:
     email, verdict = item.email, item.verdict
     message = InboundMessage(
         message_id=email.message_id,
+        received_at=email.arrived_at or timezone.now(),
         size=item.size,
         source=source,
         sender=email.sender[:254],

@@ -93,10 +93,13 @@ class ImapMailbox:
         client.login(self.user, self.password)
         return client
 
-    def append(self, *raws):
+    def append(self, *raws, arrived=None):
+        """Put `raws` in the inbox; `arrived` (an aware datetime): when the server says they
+        came (INTERNALDATE), else now."""
         client = self.client()
+        when = imaplib.Time2Internaldate(arrived) if arrived else None
         for raw in raws:
-            status, _ = client.append("INBOX", None, None, raw)
+            status, _ = client.append("INBOX", None, when, raw)
             assert status == "OK"
         client.logout()
 

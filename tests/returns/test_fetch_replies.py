@@ -1,15 +1,19 @@
 """Fetching replies from a real IMAP mailbox (the dovecot scripts/test starts)."""
 
 import json
+from datetime import UTC, date, datetime
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from returns.models import Correspondence, InboundMessage, MailboxCheck
 from returns.replies import mailbox as mailbox_module
 from returns.replies import store
+from returns.replies.mailbox import fetch_replies
+from tests.factories import FOIRequestFactory, force
 from tests.returns.replies_helpers import ImapMailbox, raw_email, round_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +136,52 @@ def test_it_never_purges_a_message_someone_else_marked_deleted(round_, imap):
     client.logout()
     assert len(found[0].split()) == 2  # marking ours read expunged nothing
     assert imap.unseen() == 0
+
+
+# --- When a message came: the mail server's clock, not the sender's -------------------------
+
+OLD_DATED_REPLY = (  # its Date a year before the request was sent: the sender's clock is wrong
+    b"From: Freedom of Information <freedomofinformation@gwent.police.uk>\r\n"
+    b"To: foi@charity.example\r\nDate: Mon, 10 Mar 2025 10:15:00 +0000\r\n"
+    b"Message-ID: <old-dated@gwent.police.uk>\r\nSubject: Your FOI request\r\n\r\n"
+    b"Please find attached our response to your request.\r\n"
+)
+
+
+@pytest.fixture(name="gwent_request")
+def gwent_request_fixture():
+    return FOIRequestFactory(force=force("Gwent Police"), sent_on=date(2026, 1, 5))
+
+
+def test_it_records_when_each_message_reached_the_mailbox(gwent_request, imap):
+    arrived = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    imap.append(OLD_DATED_REPLY, arrived=arrived)
+
+    fetch_replies()
+
+    assert InboundMessage.objects.get().received_at == arrived
+
+
+def test_it_files_by_domain_a_reply_that_came_after_the_request_was_sent_whatever_its_date(
+    gwent_request, imap
+):
+    imap.append(OLD_DATED_REPLY)  # it arrives now
+
+    [taken] = fetch_replies().taken
+
+    assert (taken.message.request, taken.message.matched_by) == (gwent_request, "domain")
+    correspondence = taken.message.correspondence
+    assert correspondence.date == timezone.localdate(taken.message.received_at)
+    assert "Date header says 10 Mar 2025, before the request was sent" in (
+        correspondence.needs_attention
+    )
+
+
+def test_it_leaves_unmatched_an_email_that_reached_the_mailbox_before_the_request_was_sent(
+    gwent_request, imap
+):
+    imap.append(OLD_DATED_REPLY, arrived=datetime(2025, 12, 1, 9, 0, tzinfo=UTC))
+
+    [taken] = fetch_replies().taken
+
+    assert taken.message.request is None  # an old email left unread: staff choose
