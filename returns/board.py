@@ -200,10 +200,12 @@ def board_row(foi_request, today: date, clock: stages.Clock) -> BoardRow:
         state=state,
         figures=figures,
         verified=verified,
-        flags=tuple(
-            letter.needs_attention
-            for letter in foi_request.correspondence.all()
-            if letter.needs_attention
+        flags=tuple(  # each flag once: several emails may carry the same
+            dict.fromkeys(
+                letter.needs_attention
+                for letter in foi_request.correspondence.all()
+                if letter.needs_attention
+            )
         ),
         chase=_chase_step(foi_request, state, today, clock),
     )

@@ -128,7 +128,9 @@ def board_row(foi_request, today, clock) -> BoardRow:
         next_kind=stage.next_step.kind if stage.next_step else None,
         next_on=stage.next_step.on if stage.next_step else None,
         can_send=_can_send(foi_request, today, clock),
-        needs_attention=[letter.needs_attention for letter in letters if letter.needs_attention],
+        needs_attention=list(  # each flag once: several emails may carry the same
+            dict.fromkeys(letter.needs_attention for letter in letters if letter.needs_attention)
+        ),
     )
     if stage.code == stages.StageCode.NOT_DELIVERED:
         # Not chased while the bounce stands (no next step): its days since the due date.

@@ -22,6 +22,7 @@ from tests.factories import (
     FOIRequestFactory,
     ForceFactory,
     UserFactory,
+    force,
 )
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +224,18 @@ def test_it_shows_an_undelivered_request_and_one_whose_reply_awaits_confirmation
     )
     client.force_login(caseworker)
     assert stages_shown(board_html(client, campaign)) == ["not_delivered", "reply_to_confirm"]
+
+
+def test_it_shows_a_flag_several_emails_carry_once(campaign):
+    request = FOIRequestFactory(campaign=campaign, force=force("Gwent Police"))
+    flag = "The email's Date header says 30 Jan 2026, before the request was sent. Check the date."
+    for _ in range(3):
+        Correspondence.objects.create(
+            request=request, direction="in", kind="acknowledgement", date=TODAY,
+            needs_attention=flag,
+        )  # fmt: skip
+
+    assert rows_by_force(campaign)["Gwent Police"].flags == (flag,)
 
 
 def test_it_flags_the_draft_and_offers_the_due_chase_step_of_an_overdue_request(campaign):
