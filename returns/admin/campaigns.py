@@ -900,7 +900,8 @@ def case_context(request, object_id, may_import=False):
         "stage": stage,
         "status_sentence": case.status_sentence(foi_request, stage),
         "thread": thread,
-        "paused": any(row.pauses_chasing for row in thread),
+        # An answered request is not chased at all: no pause to speak of.
+        "paused": stage.code == stages.StageCode.REPLY_TO_CONFIRM,
         "unmatched_replies": waiting.for_request(foi_request) if held else [],
         "kind_choices": KIND_CHOICES,
         "may_confirm": request.user.has_perm("returns.change_correspondence"),

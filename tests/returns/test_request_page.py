@@ -9,7 +9,7 @@ from django.urls import reverse
 from forces.models import Force
 from returns import case, deadlines, stages
 from returns.models import Correspondence, FOIRequest
-from returns.replies import classify
+from returns.replies import classify, confirm
 from returns.replies.store import ingest
 from tests.factories import FOIRequestFactory
 from tests.returns.replies_helpers import raw_email, round_fixture  # noqa: F401
@@ -104,6 +104,20 @@ def test_it_shows_the_banner_that_applies_on_the_page(client, caseworker):
     banner_html = page[start : page.index("</div>", start)]
     assert "Clock stopped since 4 Dec 2026, awaiting our clarification" in banner_html
     assert "Due 31 Dec 2026" not in banner_html
+
+
+@pytest.mark.django_db
+def test_it_says_chasing_is_paused_only_while_it_would_otherwise_go_on(client, caseworker, round_):
+    reply = ingest(raw_email("12_response_xlsx.eml", round_), "mailbox").message.correspondence
+    another = ingest(raw_email("14_response_pdf.eml", round_), "mailbox").message.correspondence
+    client.force_login(caseworker)
+    url = reverse("admin:returns_foirequest_change", args=[reply.request_id])
+    assert "Chasing is paused" in client.get(url).text
+
+    confirm.confirm(reply, classify.RESPONSE, user=caseworker)
+
+    assert another.request_id == reply.request_id and another.pauses_chasing  # still to confirm
+    assert "Chasing is paused" not in client.get(url).text  # answered: not chased at all
 
 
 @pytest.mark.django_db
