@@ -34,15 +34,18 @@ Measured on a shared 2-core VM (several runs each; the machine's load varies):
   1.35-2.1 s (10-16x), of which 0.4-1.1 s creating the 1,200 files (the kernel; this VM creates
   files slowly and unevenly);
 - the raw messages and attachments kept in the database with their rows (StoredFile), and 250
-  messages to a transaction: 0.86-1.05 s against 0.13-0.18 s (5.2-7.6x).
-Against those floors: imap-tools' own reading 0.15-0.19 s (1.1-1.2x the floor), storing the
-rows through the ORM alone 0.24-0.25 s (1.4-1.9x), so fetch + reading + storage is 3.6-4.0x the
-floor before anything is matched or classified: the 3x target is out of reach for any app that
-reads with imap-tools (or the email package) and stores through Django's ORM. The app is
-1.5-1.7x that least. Where its time goes (one 0.86 s run): the IMAP fetch 0.09 s; parsing
-0.21-0.23 s (policy.default, for the RFC 2047/2231 decoding the app needs); classifying 0.10 s;
-building the rows 0.12 s; the database's own time 0.16-0.18 s; Django's side of the inserts
-0.08 s; the batches' look-ups and marking 0.07 s.
+  messages to a transaction: 0.86-1.05 s against 0.13-0.18 s (5.2-7.6x);
+- with this stop's rules (the arrival time asked of the server, dates checked, more wording
+  read): 1.01-1.24 s against 0.15-0.18 s (6.8-7.0x), on an idle machine.
+In those last runs, imap-tools' own reading took 0.09-0.12 s (0.6-0.7x the floor) and storing
+the rows through the ORM alone 0.24-0.26 s (1.4-1.7x), so fetch + reading + storage is
+3.1-3.4x the floor before anything is matched or classified (3.6-4.0x on a loaded machine):
+the 3x target is out of reach for any app that reads with imap-tools (or the email package) and
+stores through Django's ORM. The app takes about twice that least. Where its time goes (one
+0.86 s run of the previous stop): the IMAP fetch 0.09 s; parsing 0.21-0.23 s (policy.default,
+for the RFC 2047/2231 decoding the app needs); classifying 0.10 s; building the rows 0.12 s;
+the database's own time 0.16-0.18 s; Django's side of the inserts 0.08 s; the batches'
+look-ups and marking 0.07 s.
 """
 
 import argparse
