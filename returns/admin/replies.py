@@ -28,6 +28,7 @@ from returns.models import (
 )
 from returns.replies import aside, attached, classify, confirm, mailbox, match, store
 from returns.replies.match import OUR_REFERENCE
+from returns.replies.waiting import requests_held_by
 
 KIND_CHOICES = [(kind, classify.LABELS[kind].capitalize()) for kind in classify.KINDS]
 FILING_PERMISSION = "returns.change_unmatchedreply"  # filing, setting aside, bringing back
@@ -188,6 +189,7 @@ class ReceivedEmailAdmin(admin.ModelAdmin):
             )
             if not message.is_set_aside:
                 context["suggestions"] = match.suggestions(message)
+                context["holds"] = requests_held_by(message)
         elif message is not None and may_import_tables(request, self.admin_site):
             context["tables"] = attached.email_tables(message, message.correspondence.request_id)
         return super().change_view(request, object_id, form_url, context)

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, Q, TextField, Value, When
+from django.utils import timezone
 
 from forces.models import Force
-from returns.models import InboundMessage
+from returns.models import FOIRequest, InboundMessage
 from returns.replies.match import MAX_ID, OUR_REFERENCE, sender_domain, written_on
-from returns.stages import chased_from
+from returns.stages import StageCode, chased_from, stage_of
 
 QUOTE_MARK = "FOIR-"  # only an email quoting one of our references has its text read
 
@@ -52,13 +53,16 @@ class WaitingReplies:
         self._writes: dict[tuple[int, str], bool] = {}
 
     @classmethod
-    def read(cls) -> WaitingReplies:
+    def read(cls, pks=None) -> WaitingReplies:
+        """The emails waiting in Unmatched replies (of `pks`, when given)."""
         messages = (
             InboundMessage.objects.filter(correspondence__isnull=True, set_aside_at__isnull=True)
             .annotate(quoting=_text_quoting_a_reference())
             .only("pk", "sender", "subject", "sent_at", "received_at")
             .order_by("pk")
         )
+        if pks is not None:
+            messages = messages.filter(pk__in=pks)
         return cls([_waiting(message) for message in messages])
 
     @classmethod
@@ -143,3 +147,20 @@ def _waiting(message) -> WaitingReply:
             number for number in map(int, OUR_REFERENCE.findall(text)) if number <= MAX_ID
         ),
     )
+
+
+def requests_held_by(message) -> list:
+    """The requests whose chasing `message` holds while it waits in Unmatched replies (for its
+    page: staff see what filing it or setting it aside releases)."""
+    waiting = WaitingReplies.read(pks=[message.pk])
+    if not waiting.replies:
+        return []
+    open_requests = FOIRequest.objects.open().select_related("force", "campaign").order_by("pk")
+    held = [foi_request for foi_request in open_requests if waiting.holds(foi_request)]
+    waiting = WaitingReplies.attach(held)  # a request's stage reads every waiting email
+    today = timezone.localdate()
+    return [
+        foi_request
+        for foi_request in held
+        if stage_of(foi_request, today).code == StageCode.UNMATCHED_REPLY
+    ]

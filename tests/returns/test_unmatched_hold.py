@@ -292,3 +292,17 @@ def test_it_shows_the_overdue_board_in_as_many_queries_for_30_forces_held_as_for
     with django_assert_max_num_queries(len(few)):
         rows = [row for _, rows in overdue_board(TODAY) for row in rows]
     assert len(rows) == 60 and all(row.unmatched_replies for row in rows)  # two rounds each
+
+
+def test_its_page_names_the_requests_a_waiting_email_holds(client, caseworker, northumbria):
+    message = unmatched(email("foi@northumbria.police.uk", written=TODAY))
+    client.force_login(caseworker)
+    url = reverse("admin:returns_unmatchedreply_change", args=[message.pk])
+
+    page = client.get(url).text
+
+    named = ", ".join(f"{request.our_reference} (Northumbria Police)" for request in northumbria)
+    assert f"the force may have answered: {named} are not chased." in page
+    set_aside(InboundMessage.objects.filter(pk=message.pk), caseworker)
+    released = client.get(reverse("admin:returns_inboundmessage_change", args=[message.pk]))
+    assert "are not chased" not in released.text
