@@ -29,7 +29,7 @@ from returns.messaging import join_periods
 from returns.models import Correspondence, FOIRequest
 from returns.periods import periods_named
 from returns.replies.classify import normalised_reference
-from returns.replies.parse import ParsedEmail
+from returns.replies.parse import ParsedEmail, domain_of
 
 TOKEN = re.compile(r"\+([a-z0-9]{12})@", re.IGNORECASE)
 OUR_REFERENCE = re.compile(r"\bFOIR-(\d{5,})\b", re.IGNORECASE)
@@ -292,7 +292,7 @@ def _sender_domain(email, directory):
     own = email.sender_domain
     original = email.original.sender if email.original else ""
     if "@" in original and not directory.forces_writing_from(own):
-        return original.rpartition("@")[2]
+        return domain_of(original)
     return own
 
 
@@ -385,7 +385,7 @@ def suggestions(email_fields, limit=5) -> list[Suggestion]:
             if normalised_reference(reference) == key
         ]
         add(_requests(pk__in=same), 5, f"the force's reference {email_fields.force_reference}")
-    domain = sender_domain(email_fields.sender)
+    domain = domain_of(email_fields.sender)
     forces = [force for force in Force.objects.all() if domain and force.writes_from(domain)]
     named = _forces_named(text)
     for force in forces:
@@ -411,11 +411,6 @@ def suggestions(email_fields, limit=5) -> list[Suggestion]:
         ),
     )
     return ranked[:limit]
-
-
-def sender_domain(address) -> str:
-    """The domain of a stored sender's address ("" when it has none)."""
-    return address.rpartition("@")[2].lower() if "@" in address else ""
 
 
 def written_on(email_fields) -> date | None:

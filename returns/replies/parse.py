@@ -93,7 +93,12 @@ class ParsedEmail:
 
     @property
     def sender_domain(self):
-        return self.sender.rpartition("@")[2].lower() if "@" in self.sender else ""
+        return domain_of(self.sender)
+
+
+def domain_of(address: str) -> str:
+    """The domain of an email address, lower case ("" when it has none)."""
+    return address.rpartition("@")[2].lower() if "@" in address else ""
 
 
 def parse(raw: bytes, *, headers_only: bool = False) -> ParsedEmail:

@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from forces.models import Force
 from returns.models import FOIRequest, InboundMessage
-from returns.replies.match import MAX_ID, OUR_REFERENCE, sender_domain, written_on
+from returns.replies.match import MAX_ID, OUR_REFERENCE, written_on
+from returns.replies.parse import domain_of
 from returns.stages import StageCode, chased_from, stage_of
 
 QUOTE_MARK = "FOIR-"  # only an email quoting one of our references has its text read
@@ -142,7 +143,7 @@ def _waiting(message) -> WaitingReply:
         sender=message.sender,
         subject=message.subject,
         written_on=written_on(message),
-        domain=sender_domain(message.sender),
+        domain=domain_of(message.sender),
         quoted=frozenset(
             number for number in map(int, OUR_REFERENCE.findall(text)) if number <= MAX_ID
         ),
