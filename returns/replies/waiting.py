@@ -54,16 +54,13 @@ class WaitingReplies:
         self._writes: dict[tuple[int, str], bool] = {}
 
     @classmethod
-    def read(cls, pks=None) -> WaitingReplies:
-        """The emails waiting in Unmatched replies (of `pks`, when given)."""
+    def read(cls) -> WaitingReplies:
         messages = (
             InboundMessage.objects.filter(correspondence__isnull=True, set_aside_at__isnull=True)
             .annotate(quoting=_text_quoting_a_reference())
             .only("pk", "sender", "subject", "sent_at", "received_at")
             .order_by("pk")
         )
-        if pks is not None:
-            messages = messages.filter(pk__in=pks)
         return cls([_waiting(message) for message in messages])
 
     @classmethod
@@ -153,12 +150,15 @@ def _waiting(message) -> WaitingReply:
 def requests_held_by(message) -> list:
     """The requests whose chasing `message` holds while it waits in Unmatched replies (for its
     page: staff see what filing it or setting it aside releases)."""
-    waiting = WaitingReplies.read(pks=[message.pk])
-    if not waiting.replies:
+    waiting = WaitingReplies.read()  # a request's stage reads every waiting email
+    this_one = [reply for reply in waiting.replies if reply.pk == message.pk]
+    if not this_one:
         return []
+    alone = WaitingReplies(this_one, waiting.forces())
     open_requests = FOIRequest.objects.open().select_related("force", "campaign").order_by("pk")
-    held = [foi_request for foi_request in open_requests if waiting.holds(foi_request)]
-    waiting = WaitingReplies.attach(held)  # a request's stage reads every waiting email
+    held = [foi_request for foi_request in open_requests if alone.holds(foi_request)]
+    for foi_request in held:
+        foi_request.waiting_replies = waiting
     today = timezone.localdate()
     return [
         foi_request
