@@ -17,6 +17,7 @@ the chasing run again; changing a kind away from a delivery failure clears the f
 from __future__ import annotations
 
 import re
+from string import Formatter
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,10 +36,26 @@ BEYOND_ICO_LIMIT = (
     "(by {limit})."
 )
 NO_EXTENSION = "{act} has no public-interest extension: the due date stands."
+
+
+def _found_again(template, **fields):
+    """A pattern for the notes `template` writes, each of its {fields} as the given pattern."""
+    return "".join(
+        re.escape(literal) + (fields[name] if name else "")
+        for literal, name, _, _ in Formatter().parse(template)
+    )
+
+
 # The notes above, found again to be taken back when the kind changes.
+_DAY = r"\d{1,2} \w{3} \d{4}"  # en_gb: "3 Mar 2026"
 EXTENSION_NOTES = re.compile(
-    r"No date after the statutory due date found[^.]*\.|The force named [^()]*\(by [^)]*\)\."
-    r"|\S+ \d{4} has no public-interest extension: the due date stands\."
+    "|".join(
+        [
+            _found_again(NO_LATER_DATE),
+            _found_again(BEYOND_ICO_LIMIT, named=_DAY, days=r"\d+", limit=_DAY),
+            _found_again(NO_EXTENSION, act=r"\S+ \d{4}"),
+        ]
+    )
 )
 
 

@@ -253,6 +253,35 @@ def test_it_undoes_a_confirmed_extension_changed_to_an_acknowledgement(round_):
     )
 
 
+@pytest.mark.parametrize("named", ["3 March 2026", "1 February 2026"])  # beyond the limit; none
+def test_it_takes_back_the_extensions_note_when_its_kind_is_changed(round_, named):
+    row = reply("09_extension_s10_3.eml", round_)
+    Correspondence.objects.filter(pk=row.pk).update(
+        body=row.body.replace("3 March 2026", named), needs_attention="Matched by hand."
+    )
+    confirm.confirm(row, "extension")
+    row.refresh_from_db()
+    assert row.needs_attention != "Matched by hand."  # the extension's note, first
+
+    confirm.confirm(row, "acknowledgement")
+
+    row.refresh_from_db()
+    assert row.needs_attention == "Matched by hand."
+
+
+def test_it_takes_back_the_foisa_note_when_its_kind_is_changed():
+    scotland = FOIRequestFactory(force=force("Police Scotland"))
+    notice = Correspondence.objects.create(
+        request=scotland, direction="in", kind="extension", date=REPLIED, kind_confirmed=False
+    )
+    confirm.confirm(notice, "extension")
+
+    confirm.confirm(notice, "acknowledgement")
+
+    notice.refresh_from_db()
+    assert notice.needs_attention == ""
+
+
 def test_it_leaves_a_response_recorded_by_hand_when_a_suggestion_is_changed(round_):
     rounds.record_response(round_.northumbria, responded_on=REPLIED, outcome="full")
     row = reply("12_response_xlsx.eml", round_)
