@@ -382,12 +382,12 @@ def _raw_name(message):
 
 
 def received_on(message: InboundMessage, request: FOIRequest | None = None):
-    """The day the force's email was sent (its Date header), else the day it arrived; the day
-    it arrived too when its Date cannot be right for `request` (`doubtful_date` says why)."""
-    arrived = timezone.localdate(message.received_at or timezone.now())
-    if message.sent_at is None or doubtful_date(message, request):
-        return arrived
-    return timezone.localdate(message.sent_at)
+    """The day the force's email was written (match.written_on: its Date header, else the day
+    it arrived); the day it arrived when its Date cannot be right for `request`
+    (`doubtful_date` says why)."""
+    if doubtful_date(message, request):
+        return timezone.localdate(message.received_at)
+    return match.written_on(message)
 
 
 def doubtful_date(message: InboundMessage, request: FOIRequest | None) -> str:
@@ -399,7 +399,7 @@ def doubtful_date(message: InboundMessage, request: FOIRequest | None) -> str:
     if message.sent_at is None:
         return ""
     written = timezone.localdate(message.sent_at)
-    arrived = timezone.localdate(message.received_at or timezone.now())
+    arrived = timezone.localdate(message.received_at)
     if written > arrived:
         why = f"after the day it arrived ({en_gb(arrived)})"
     elif request is not None and request.sent_on and written < request.sent_on:
