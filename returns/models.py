@@ -579,6 +579,12 @@ class Correspondence(models.Model):
         )
 
 
+class InboundMessageQuerySet(models.QuerySet):
+    def unmatched(self):
+        """Waiting in Unmatched replies: neither filed under a request nor set aside."""
+        return self.filter(correspondence__isnull=True, set_aside_at__isnull=True)
+
+
 class InboundMessage(models.Model):
     """One email received (from the mailbox, a file or an upload), kept as it came.
 
@@ -642,6 +648,8 @@ class InboundMessage(models.Model):
     set_aside_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = InboundMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at"]

@@ -301,11 +301,7 @@ class UnmatchedReplyAdmin(ReceivedEmailAdmin):
     actions = ["set_aside_selected"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(correspondence__isnull=True, set_aside_at__isnull=True)
-        )
+        return super().get_queryset(request).unmatched()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """An email filed or set aside meanwhile (by a colleague, in another tab) is shown on its

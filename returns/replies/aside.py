@@ -19,9 +19,7 @@ def set_aside(messages, user) -> list[InboundMessage]:
     """Set aside those of `messages` (a queryset) that are unfiled and not set aside yet; the
     ones set aside."""
     with transaction.atomic():
-        chosen = list(
-            _locked(messages).filter(correspondence__isnull=True, set_aside_at__isnull=True)
-        )
+        chosen = list(_locked(messages).unmatched())
         now = timezone.now()
         InboundMessage.objects.filter(pk__in=[m.pk for m in chosen]).update(
             set_aside_at=now, set_aside_by=user

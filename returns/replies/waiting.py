@@ -56,7 +56,7 @@ class WaitingReplies:
     @classmethod
     def read(cls) -> WaitingReplies:
         messages = (
-            InboundMessage.objects.filter(correspondence__isnull=True, set_aside_at__isnull=True)
+            InboundMessage.objects.unmatched()
             .annotate(quoting=_text_quoting_a_reference())
             .only("pk", "sender", "subject", "sent_at", "received_at")
             .order_by("pk")
