@@ -160,7 +160,7 @@ def describe(row: BoardRow) -> str:
             bounced = en_gb(foi_request.not_delivered_on)
             return f"Not delivered: a delivery failure came back on {bounced}"
         case BoardStage.REPLY_TO_CONFIRM:
-            return "Reply received: confirm its kind (chasing paused)"
+            return stages.StageCode.REPLY_TO_CONFIRM.label
         case BoardStage.UNMATCHED_REPLY:
             return stages.StageCode.UNMATCHED_REPLY.label + " (chasing paused)"
         case BoardStage.COMMISSIONER:

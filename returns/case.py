@@ -30,7 +30,7 @@ def status_sentence(foi_request, stage: Stage) -> str:
         case StageCode.NOT_DELIVERED:
             return (
                 f"Not delivered (bounce on {en_gb(foi_request.not_delivered_on)}): the due date "
-                "does not run. Correct the force's FOI address (Forces), then Send again (above): "
+                "does not run. Correct the force's FOI address (Forces), then use Send again: "
                 "its due date counts from the day it arrives."
             )
     if stage.due is None:
