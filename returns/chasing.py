@@ -252,11 +252,7 @@ def record_letter_sent(message, *, user=None, by_hand=False) -> FOIRequest | Non
 
     The request when recorded, else None."""
     recorded = RECORDED_WHEN_SENT.get(message.kind)
-    sent = (
-        message.direction == Correspondence.Direction.OUT
-        and message.state == Correspondence.State.SENT
-    )
-    if recorded is None or not sent:
+    if recorded is None or not message.sent_by_us:
         return None
     field, what = recorded
     with transaction.atomic():

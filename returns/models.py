@@ -571,6 +571,11 @@ class Correspondence(models.Model):
         )
 
     @property
+    def sent_by_us(self):
+        """One of our messages, gone: taken by the mail server, or marked sent by staff."""
+        return self.direction == self.Direction.OUT and self.state == self.State.SENT
+
+    @property
     def pauses_chasing(self):
         return (
             self.direction == self.Direction.IN

@@ -320,10 +320,7 @@ def record_sent_by_hand(message) -> FOIRequest | None:
     sent, is recorded as asked for (filed) on its date (`chasing.record_letter_sent`).
 
     The request (dates editable on its page) when recorded; None when there was nothing to do."""
-    sent = (
-        message.direction == Correspondence.Direction.OUT
-        and message.state == Correspondence.State.SENT
-    )
+    sent = message.sent_by_us
     if sent and message.kind in chasing.RECORDED_WHEN_SENT:
         return chasing.record_letter_sent(message, by_hand=True)
     if sent and message.kind == Correspondence.Kind.CLARIFICATION:
