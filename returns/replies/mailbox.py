@@ -17,7 +17,8 @@ import re
 import socket
 import ssl
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from time import mktime
 
 from django.conf import settings
 from django.utils import timezone
@@ -137,9 +138,7 @@ def _take_in(mailbox, uids, report, progress):
         _store(mailbox, batch, directory, report)
 
 
-# One message's INTERNALDATE in a FETCH response (RFC 3501 6.4.5, 7.4.2), with its UID.
-_UID = re.compile(rb"\bUID (\d+)")
-_INTERNALDATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
+_UID = re.compile(rb"\bUID (\d+)")  # a message's UID in a FETCH response (RFC 3501 7.4.2)
 
 
 def arrival_times(mailbox, uids) -> dict[str, datetime]:
@@ -152,21 +151,11 @@ def arrival_times(mailbox, uids) -> dict[str, datetime]:
         if status != "OK":
             raise imaplib.IMAP4.error("The server would not say when the messages arrived.")
         for line in lines:
-            if not isinstance(line, bytes):
-                continue
-            uid, date = _UID.search(line), _INTERNALDATE.search(line)
-            moment = _internal_date(date.group(1)) if date else None
-            if uid and moment:
-                arrivals[uid.group(1).decode()] = moment
+            uid = _UID.search(line) if isinstance(line, bytes) else None
+            arrived = imaplib.Internaldate2tuple(line) if uid else None  # local time, or None
+            if arrived:
+                arrivals[uid.group(1).decode()] = datetime.fromtimestamp(mktime(arrived), UTC)
     return arrivals
-
-
-def _internal_date(value: bytes) -> datetime | None:
-    """An INTERNALDATE ("28-Nov-2026 07:30:00 +0000", RFC 3501), or None in another form."""
-    try:
-        return datetime.strptime(value.decode().strip(), "%d-%b-%Y %H:%M:%S %z")
-    except (UnicodeDecodeError, ValueError):
-        return None
 
 
 def _store(mailbox, batch, directory, report):
