@@ -36,11 +36,12 @@ Measured on a shared 2-core VM (several runs each; the machine's load varies):
 - the raw messages and attachments kept in the database with their rows (StoredFile), and 250
   messages to a transaction: 0.86-1.05 s against 0.13-0.18 s (5.2-7.6x);
 - with this stop's rules (the arrival time asked of the server, dates checked, more wording
-  read): 1.01-1.24 s against 0.15-0.18 s (6.8-7.0x), on an idle machine.
-In those last runs, imap-tools' own reading took 0.09-0.12 s (0.6-0.7x the floor) and storing
-the rows through the ORM alone 0.24-0.26 s (1.4-1.7x), so fetch + reading + storage is
-3.1-3.4x the floor before anything is matched or classified (3.6-4.0x on a loaded machine):
-the 3x target is out of reach for any app that reads with imap-tools (or the email package) and
+  read): 1.01-1.51 s against 0.15-0.24 s (6.1-7.3x, nine runs).
+In those nine runs imap-tools' own reading took 0.09-0.12 s on an idle machine (0.6-0.7x the
+floor) and storing the rows through the ORM alone 0.24-0.37 s (1.2-1.7x), so fetch + reading +
+storage came to 2.9-4.1x the floor (3.3x the median; under 3x once) before anything is
+matched or classified; classifying alone is a further 0.10-0.12 s (0.6x). The 3x target is out
+of reach for an app that reads with imap-tools (or the email package), classifies, matches and
 stores through Django's ORM. The app takes about twice that least. Where its time goes (one
 0.86 s run of the previous stop): the IMAP fetch 0.09 s; parsing 0.21-0.23 s (policy.default,
 for the RFC 2047/2231 decoding the app needs); classifying 0.10 s; building the rows 0.12 s;
